@@ -1,0 +1,1 @@
+"""kettle: a compiler toolchain for differentiable quantum programs."""

@@ -1,0 +1,145 @@
+"""The NumPy reference interpreter: the definition of what IR means.
+
+Short and slow on purpose: the state is a `(2,)*n` tensor, every gate is a dense matrix
+contracted in with `tensordot`, every measurement is computed from dense matrices. Every
+pass and every backend is tested against it. With shots, `q.sample` and `q.bits` draw
+from `rng`; expval, var and probs stay exact (they are the means of what a sampling
+backend estimates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..ir import GATES, Module, Value
+from ..ir import arith as A
+from ..ir import quantum as Q
+from ..ir.function import Function, Return
+from ..ir.gates import PAULIS, kron
+from ..ir.pauli import parse_word
+from ..ir.tensors import Extract, FromElements
+
+
+def run(module: Module, *args: Any, rng: np.random.Generator | None = None) -> tuple:
+    """Run the module's entry function on `args`; returns its results as a tuple."""
+    return run_function(module, module.entry, args, rng)
+
+
+def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None) -> tuple:
+    env: dict[Value, Any] = {a: _as_value(x, a) for a, x in zip(fn.args, args)}
+    machine = _Machine() if fn.is_kernel else None
+    for o in fn.body:
+        if isinstance(o, Return):
+            return tuple(env[v] for v in o.values)
+        if isinstance(o, Q.Call):
+            outs = run_function(module, module[o.callee.name], [env[a] for a in o.args], rng)
+            env.update(zip(o.out, outs))
+        elif machine is not None and o.name.startswith("q."):
+            machine.step(o, env, fn.shots, rng)
+        else:
+            env[o.results[0]] = _host_op(o, env)
+    raise AssertionError("function without return")
+
+
+def _as_value(x: Any, arg: Value) -> Any:
+    return np.asarray(x, dtype=float) if hasattr(arg.type, "shape") else float(x)
+
+
+def _host_op(o, env):
+    if isinstance(o, A.Constant):
+        return o.value
+    if o.name in A.BINARY_FUNCTIONS:
+        return float(A.BINARY_FUNCTIONS[o.name](env[o.lhs], env[o.rhs]))
+    if o.name in A.UNARY_FUNCTIONS:
+        return float(A.UNARY_FUNCTIONS[o.name](env[o.x]))
+    if isinstance(o, Extract):
+        return env[o.source][o.index].item()
+    if isinstance(o, FromElements):
+        return np.array([env[e] for e in o.elements]).reshape(o.out.type.shape)
+    raise NotImplementedError(f"reference interpreter: no rule for `{o.name}`")
+
+
+def gate_matrix(o: Q.Gate, params: Sequence[float]) -> np.ndarray:
+    """The dense matrix of a `q.gate` on its qubits (controls first), from the gate table."""
+    spec = GATES[o.gate]
+    base = spec.matrix(list(params), len(o.targets), adjoint=o.adjoint)
+    if not o.ctrl:
+        return base
+    n_ctrl = len(o.ctrl)
+    active = int("".join("1" if c else "0" for c in o.ctrl), 2)
+    d = base.shape[0]
+    full = np.eye(d * 2**n_ctrl, dtype=complex)
+    full[active * d:(active + 1) * d, active * d:(active + 1) * d] = base
+    return full
+
+
+class _Machine:
+    """A state tensor plus the wire of every live qubit value."""
+
+    def __init__(self) -> None:
+        self.state: np.ndarray | None = None
+        self.wire: dict[Value, int] = {}
+
+    def wires(self, qubits) -> list[int]:
+        return [self.wire[q] for q in qubits]
+
+    def apply(self, matrix: np.ndarray, wires: list[int]) -> np.ndarray:
+        k = len(wires)
+        m = matrix.reshape((2,) * 2 * k)
+        out = np.tensordot(m, self.state, axes=(list(range(k, 2 * k)), wires))
+        return np.moveaxis(out, list(range(k)), wires)
+
+    def step(self, o, env, shots, rng) -> None:
+        if isinstance(o, Q.Alloc):
+            self.state = np.zeros((2,) * o.wires, dtype=complex)
+            self.state[(0,) * o.wires] = 1.0
+            self.wire.update({q: i for i, q in enumerate(o.out)})
+        elif isinstance(o, (Q.Gate, Q.Unitary)):
+            m = gate_matrix(o, [env[p] for p in o.params]) if isinstance(o, Q.Gate) else env[o.matrix]
+            self.state = self.apply(m, self.wires(o.qubits))
+            self.wire.update({new: self.wire[old] for old, new in zip(o.qubits, o.out)})
+        elif isinstance(o, Q.PauliSum):
+            coeffs = [env[c] for c in o.coeffs] or [1.0] * len(o.words)
+            env[o.out] = (sum(c * _word_matrix(w, len(o.qubits)) for c, w in zip(coeffs, o.words)),
+                          self.wires(o.qubits))
+        elif isinstance(o, Q.Hermitian):
+            env[o.out] = (np.asarray(env[o.matrix]), self.wires(o.qubits))
+        elif isinstance(o, (Q.Expval, Q.Var)):
+            matrix, wires = env[o.obs]
+            applied = self.apply(matrix, wires)
+            mean = np.vdot(self.state, applied).real
+            env[o.out] = float(mean if isinstance(o, Q.Expval) else np.vdot(applied, applied).real - mean**2)
+        elif isinstance(o, Q.Probs):
+            env[o.out] = self.probs(self.wires(o.qubits))
+        elif isinstance(o, Q.State):
+            env[o.out] = np.transpose(self.state, self.wires(o.qubits)).reshape(-1).copy()
+        elif isinstance(o, Q.Bits):
+            wires = self.wires(o.qubits)
+            outcomes = rng.choice(2 ** len(wires), size=shots, p=self.probs(wires))
+            shifts = np.arange(len(wires) - 1, -1, -1)
+            env[o.out] = (outcomes[:, None] >> shifts) & 1
+        elif isinstance(o, Q.Sample):
+            matrix, wires = env[o.obs]
+            eigenvalues, vectors = np.linalg.eigh(matrix)
+            rotated = self.apply(vectors.conj().T, wires)
+            probs = np.abs(np.moveaxis(rotated, wires, range(len(wires))).reshape(len(eigenvalues), -1)) ** 2
+            env[o.out] = rng.choice(eigenvalues, size=shots, p=probs.sum(axis=1) / probs.sum())
+        else:
+            raise NotImplementedError(f"reference interpreter: no rule for `{o.name}`")
+
+    def probs(self, wires: list[int]) -> np.ndarray:
+        p = np.abs(self.state) ** 2
+        others = tuple(w for w in range(p.ndim) if w not in wires)
+        marginal = p.sum(axis=others)
+        order = sorted(wires)
+        return np.transpose(marginal, [order.index(w) for w in wires]).reshape(-1)
+
+
+def _word_matrix(word: str, n: int) -> np.ndarray:
+    letters = ["I"] * n
+    for letter, index in parse_word(word):
+        letters[index] = letter
+    return kron(*[PAULIS[x] for x in letters])

@@ -1,0 +1,48 @@
+"""The error hierarchy every user-facing mistake is reported through.
+
+It lives in `ir/` because `ir/` is the bottom of the dependency graph: every other
+layer may import it, and the public API re-exports it as `kettle.KettleError` etc.
+"""
+
+from __future__ import annotations
+
+
+class KettleError(Exception):
+    """Base class of every error kettle raises for a user's mistake.
+
+    Each message names the mistake and the fix; text input adds a line and column.
+    """
+
+
+class IRParseError(KettleError):
+    """IR text that does not parse; carries the 1-based `line` and `column`."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.line = line
+        self.column = column
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(where + message)
+
+
+class VerifyError(KettleError):
+    """A module that breaks an IR invariant (types, qubit linearity, dominance, arity)."""
+
+
+class TraceError(KettleError):
+    """A mistake in a traced Python function (wrong wire, bad argument, misuse of an API)."""
+
+
+class WireError(TraceError):
+    """A wire that is out of range, repeated in one gate, or of the wrong kind."""
+
+
+class ShapeError(TraceError):
+    """A parameter or weight tensor with the wrong number of entries or the wrong shape."""
+
+
+class MeasurementError(TraceError):
+    """A measurement used where it cannot be (outside a circuit, without shots, ...)."""
+
+
+class BackendError(KettleError):
+    """An op or a request a backend cannot execute; names the backend and the op."""

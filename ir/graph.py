@@ -1,0 +1,39 @@
+"""Def-use analysis: who defines and who uses each value, and the DAG as networkx."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from .function import Function
+from .op import Op
+from .values import Value
+
+
+def producers(fn: Function) -> dict[Value, Op]:
+    """Each op result -> the op that defines it (arguments are absent)."""
+    return {v: o for o in fn.body for v in o.results}
+
+
+def users(fn: Function) -> dict[Value, list[Op]]:
+    """Each value -> the ops that use it, in program order."""
+    out: dict[Value, list[Op]] = defaultdict(list)
+    for o in fn.body:
+        for v in o.operands:
+            out[v].append(o)
+    return out
+
+
+def def_use_graph(fn: Function) -> nx.DiGraph:
+    """Ops as nodes (by index), values as labelled edges from producer to user."""
+    g = nx.DiGraph()
+    index = {id(o): i for i, o in enumerate(fn.body)}
+    made_by = producers(fn)
+    for i, o in enumerate(fn.body):
+        label = o.name if o.name != "q.gate" else o.gate
+        g.add_node(i, op=o, label=label)
+        for v in o.operands:
+            if v in made_by:
+                g.add_edge(index[id(made_by[v])], i, value=v)
+    return g

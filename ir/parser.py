@@ -1,0 +1,189 @@
+"""Parse IR text (see `printer.py` for the syntax) back into a Module.
+
+The lark grammar (`grammar.lark`) is generic: it reads op names, attribute dicts,
+operand groups and result types, and this module builds each op through its class's
+declared fields. Every syntax or name error becomes an IRParseError with line and column.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import lark
+
+from . import registry  # noqa: F401  (registers every op)
+from .errors import IRParseError
+from .function import KINDS, Function, Module
+from .op import REGISTRY, SymbolRef
+from .types import OPAQUES, SCALARS, TensorType, Type
+from .values import Value
+
+_TENSOR = re.compile(r"tensor<((?:[0-9]+x)+)(f64|i64|i1|c128)>")
+
+
+@functools.lru_cache(maxsize=1)
+def _lark():
+    import lark  # imported on first parse: keeps `import kettle` fast
+
+    grammar = (Path(__file__).parent / "grammar.lark").read_text()
+    return lark.Lark(grammar, parser="lalr", maybe_placeholders=True)
+
+
+def parse_type(text: str) -> Type:
+    """`"tensor<2x3xf64>"` -> TensorType((2, 3), F64), and the scalar/opaque names."""
+    if text in SCALARS:
+        return SCALARS[text]
+    if text in OPAQUES:
+        return OPAQUES[text]
+    m = _TENSOR.fullmatch(text)
+    if m is None:
+        raise ValueError(f"unknown type {text!r}")
+    shape = tuple(int(d) for d in m.group(1).split("x") if d)
+    return TensorType(shape, SCALARS[m.group(2)])
+
+
+def parse_module(text: str) -> Module:
+    """Parse a module printed by `print_module` (or written by hand).
+
+    Raises:
+        IRParseError: a syntax error, an unknown op or attribute, a value used before its
+            definition or defined twice, or operands that do not fit the op; with the
+            line and column of the offending token.
+    """
+    import lark
+
+    try:
+        tree = _lark().parse(text)
+    except lark.exceptions.UnexpectedInput as exc:
+        raise IRParseError(_describe(exc, text), exc.line, exc.column) from None
+    name_token, *fn_trees = tree.children
+    return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
+
+
+def _describe(exc, text: str) -> str:
+    import lark
+
+    if isinstance(exc, lark.exceptions.UnexpectedToken):
+        found = "end of input" if exc.token.type == "$END" else repr(str(exc.token))
+        expected = sorted(_friendly(t) for t in exc.expected)[:8]
+        return f"unexpected {found}; expected one of: {', '.join(expected)}"
+    if isinstance(exc, lark.exceptions.UnexpectedCharacters):
+        return f"unexpected character {text[exc.pos_in_stream]!r}"
+    return "unexpected end of input"
+
+
+_FRIENDLY = {"VALUE": "%value", "SYMBOL": "@symbol", "TYPE": "a type", "OPNAME": "an op name",
+             "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "KIND": "kernel/func"}
+
+
+def _friendly(terminal: str) -> str:
+    if terminal in _FRIENDLY:
+        return _FRIENDLY[terminal]
+    try:
+        return repr(_lark().get_terminal(terminal).pattern.value)
+    except Exception:
+        return terminal
+
+
+class _Scope:
+    """Value names of one function -> Values, with positioned errors."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Value] = {}
+
+    def define(self, token: lark.Token, type_: Type) -> Value:
+        name = token[1:]
+        if name in self.values:
+            raise IRParseError(f"value %{name} is defined twice", token.line, token.column)
+        v = self.values[name] = Value(type_, name)
+        return v
+
+    def use(self, token: lark.Token) -> Value:
+        try:
+            return self.values[token[1:]]
+        except KeyError:
+            raise IRParseError(
+                f"value {token} is used before it is defined", token.line, token.column
+            ) from None
+
+
+def _type(token: lark.Token) -> Type:
+    try:
+        return parse_type(str(token))
+    except ValueError as exc:
+        raise IRParseError(str(exc), token.line, token.column) from None
+
+
+def _children(tree: lark.Tree) -> list[Any]:
+    return [c for c in tree.children if c is not None]
+
+
+def _function(tree: lark.Tree) -> Function:
+    kind, symbol, arglist, typelist, fattrs, *ops = tree.children
+    assert kind in KINDS
+    scope = _Scope()
+    args = tuple(scope.define(a.children[0], _type(a.children[1])) for a in _children(arglist))
+    result_types = tuple(_type(t) for t in _children(typelist))
+    attrs = _attr_dict(fattrs.children[0]) if fattrs.children[0] is not None else {}
+    body = tuple(_operation(o, scope) for o in ops)
+    return Function(str(kind), symbol[1:], args, result_types, body, attrs)
+
+
+def _operation(tree: lark.Tree, scope: _Scope):
+    results_tree, name, attrs_tree, groups_tree, types_tree = tree.children
+    cls = REGISTRY.get(str(name))
+    if cls is None:
+        raise IRParseError(f"unknown op `{name}`", name.line, name.column)
+    attrs = _attr_dict(attrs_tree.children[0]) if attrs_tree.children[0] is not None else {}
+    groups = [tuple(scope.use(v) for v in _children(g)) for g in _children(groups_tree)]
+    result_tokens = _children(results_tree)
+    types = [_type(t) for t in _children(types_tree)]
+    if len(types) != len(result_tokens):
+        raise IRParseError(
+            f"`{name}` names {len(result_tokens)} result(s) but gives {len(types)} type(s)",
+            name.line, name.column)
+    results = [scope.define(tok, t) for tok, t in zip(result_tokens, types)]
+    try:
+        return cls.from_groups(attrs, groups, results)
+    except (ValueError, TypeError) as exc:
+        raise IRParseError(str(exc), name.line, name.column) from None
+
+
+def _attr_dict(tree: lark.Tree) -> dict[str, Any]:
+    out = {}
+    for entry in _children(tree):
+        key, value = entry.children
+        out[str(key)] = _attr_value(value)
+    return out
+
+
+def _attr_value(node: Any) -> Any:
+    kind = node.data
+    if kind == "array":
+        return tuple(_attr_value(c) for c in _children(node))
+    if kind == "true":
+        return True
+    if kind == "false":
+        return False
+    token = node.children[0]
+    if kind == "string":
+        return json.loads(token)
+    if kind == "symbol":
+        return SymbolRef(token[1:])
+    return _number(str(token))
+
+
+def _number(text: str) -> int | float | complex:
+    if text.endswith("j"):
+        split = max(text.rfind("+", 1), text.rfind("-", 1))
+        while text[split - 1] in "eE":  # the sign belongs to an exponent: look further left
+            split = max(text.rfind("+", 1, split - 1), text.rfind("-", 1, split - 1))
+        return complex(float(text[:split]), float(text[split:-1]))
+    if any(c in text for c in ".eEn"):  # '.', exponent, inf or nan
+        return float(text)
+    return int(text)

@@ -1,0 +1,188 @@
+"""Quantum ops (`q.*`): allocation, gates, observables, measurements and kernel calls.
+
+Qubits are SSA values: a gate consumes its qubit operands and yields new ones, so the
+def-use graph is the circuit DAG. Observables and measurements *read* final qubit
+values without consuming them (they are terminal); the verifier enforces both rules.
+"""
+
+from __future__ import annotations
+
+from .gates import GATES
+from .op import Op, SymbolRef, attr, expect, op, operand, operands, result, results
+from .pauli import parse_word
+from .types import ANY, ANY_TENSOR, C128_MATRIX, F64, F64_TENSOR, OBS, QUBIT
+from .values import Value
+
+
+@op("q.alloc")
+class Alloc(Op):
+    """One fresh qubit in |0> per wire; result `i` is wire `i`."""
+
+    wires: int = attr()
+    out: tuple[Value, ...] = results(QUBIT)
+
+    def verify(self) -> None:
+        expect(self.wires == len(self.out), f"allocates {self.wires} wires but yields {len(self.out)}")
+
+
+@op("q.gate")
+class Gate(Op):
+    """Apply `gate` from the gate table to `qubits` (leading `len(ctrl)` of them are controls).
+
+    `adjoint` applies the inverse; `ctrl[i]` is the value control qubit `i` must have.
+    """
+
+    gate: str = attr()
+    adjoint: bool = attr(False)
+    ctrl: tuple[bool, ...] = attr(())
+    params: tuple[Value, ...] = operands(F64)
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: tuple[Value, ...] = results(QUBIT)
+
+    @property
+    def targets(self) -> tuple[Value, ...]:
+        return self.qubits[len(self.ctrl):]
+
+    def verify(self) -> None:
+        spec = GATES.get(self.gate)
+        expect(spec is not None, f"unknown gate {self.gate!r}")
+        expect(len(self.params) == spec.num_params,
+               f"{self.gate} takes {spec.num_params} parameter(s), got {len(self.params)}")
+        n_targets = len(self.qubits) - len(self.ctrl)
+        expect(spec.accepts_wires(n_targets),
+               f"{self.gate} acts on {spec.num_wires or 'at least 1'} wire(s), got {n_targets}")
+        expect(len(self.out) == len(self.qubits), "a gate yields one qubit per qubit operand")
+        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+
+
+@op("q.unitary")
+class Unitary(Op):
+    """Apply an explicit unitary matrix (PennyLane's QubitUnitary) to `qubits`."""
+
+    matrix: Value = operand(C128_MATRIX)
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: tuple[Value, ...] = results(QUBIT)
+
+    def verify(self) -> None:
+        dim = self.matrix.type.shape[0]
+        expect(dim == 2 ** len(self.qubits),
+               f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
+        expect(len(self.out) == len(self.qubits), "yields one qubit per qubit operand")
+        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+
+
+@op("q.obs")
+class PauliSum(Op):
+    """`sum_k coeffs[k] * words[k]`; no coefficients means every coefficient is 1."""
+
+    words: tuple[str, ...] = attr()
+    coeffs: tuple[Value, ...] = operands(F64)
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: Value = result(OBS)
+
+    def verify(self) -> None:
+        expect(len(self.words) > 0, "an observable needs at least one term")
+        expect(len(self.coeffs) in (0, len(self.words)),
+               f"{len(self.words)} terms but {len(self.coeffs)} coefficients")
+        for word in self.words:
+            try:
+                factors = parse_word(word)
+            except ValueError as exc:
+                expect(False, str(exc))
+            expect(all(i < len(self.qubits) for _, i in factors),
+                   f"word {word!r} indexes past the {len(self.qubits)} qubit operand(s)")
+        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+
+
+@op("q.hermitian")
+class Hermitian(Op):
+    """A Hermitian matrix observable on `qubits`."""
+
+    matrix: Value = operand(C128_MATRIX)
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: Value = result(OBS)
+
+    def verify(self) -> None:
+        dim = self.matrix.type.shape[0]
+        expect(dim == 2 ** len(self.qubits),
+               f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
+
+
+@op("q.expval")
+class Expval(Op):
+    """The expectation value of an observable."""
+
+    obs: Value = operand(OBS)
+    out: Value = result(F64)
+
+
+@op("q.var")
+class Var(Op):
+    """The variance of an observable."""
+
+    obs: Value = operand(OBS)
+    out: Value = result(F64)
+
+
+@op("q.sample")
+class Sample(Op):
+    """One eigenvalue of the observable per shot: `tensor<shots x f64>`."""
+
+    obs: Value = operand(OBS)
+    out: Value = result(F64_TENSOR)
+
+    def verify(self) -> None:
+        expect(len(self.out.type.shape) == 1, "q.sample yields a rank-1 tensor<shots x f64>")
+
+
+@op("q.probs")
+class Probs(Op):
+    """Probabilities of the computational basis states of `qubits` (first qubit most significant)."""
+
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: Value = result(F64_TENSOR)
+
+    def verify(self) -> None:
+        expect(self.out.type.shape == (2 ** len(self.qubits),),
+               f"probs of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xf64>")
+
+
+@op("q.bits")
+class Bits(Op):
+    """Computational-basis samples: `tensor<shots x len(qubits) x i64>` of 0/1."""
+
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: Value = result(ANY_TENSOR)
+
+    def verify(self) -> None:
+        t = self.out.type
+        expect(len(t.shape) == 2 and t.shape[1] == len(self.qubits) and t.element.name == "i64",
+               f"q.bits of {len(self.qubits)} qubit(s) is tensor<shots x {len(self.qubits)} x i64>")
+
+
+@op("q.state")
+class State(Op):
+    """The full state vector, `qubits` listing every wire in order."""
+
+    qubits: tuple[Value, ...] = operands(QUBIT)
+    out: Value = result(ANY_TENSOR)
+
+    def verify(self) -> None:
+        t = self.out.type
+        expect(t.shape == (2 ** len(self.qubits),) and t.element.name == "c128",
+               f"the state of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xc128>")
+
+
+@op("q.call")
+class Call(Op):
+    """Run kernel `callee` on `args` (its gate parameters); yields its measurement results."""
+
+    callee: SymbolRef = attr()
+    args: tuple[Value, ...] = operands(ANY)
+    out: tuple[Value, ...] = results(ANY)
+
+
+MEASUREMENTS = (Expval, Var, Sample, Probs, Bits, State)
+QUBIT_READERS = (PauliSum, Hermitian, Probs, Bits, State)
+"""Ops that read qubit values without consuming them."""
+

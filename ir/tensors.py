@@ -1,0 +1,40 @@
+"""Tensor ops at host/kernel boundaries: take a scalar out of a tensor, build one from scalars."""
+
+from __future__ import annotations
+
+from .op import Op, attr, expect, op, operand, operands, result
+from .types import ANY_TENSOR, NUMBER, TensorType
+from .values import Value
+
+
+@op("tensor.extract")
+class Extract(Op):
+    """`out = source[index]`, one element of a tensor."""
+
+    index: tuple[int, ...] = attr()
+    source: Value = operand(ANY_TENSOR)
+    out: Value = result(NUMBER)
+
+    def verify(self) -> None:
+        t = self.source.type
+        assert isinstance(t, TensorType)
+        expect(len(self.index) == len(t.shape),
+               f"index {list(self.index)} has {len(self.index)} entries for a rank-{len(t.shape)} tensor")
+        expect(all(0 <= i < d for i, d in zip(self.index, t.shape)),
+               f"index {list(self.index)} is out of bounds for {t}")
+        expect(self.out.type == t.element, f"extracting from {t} yields {t.element}")
+
+
+@op("tensor.from_elements")
+class FromElements(Op):
+    """A tensor built from scalars in row-major order."""
+
+    elements: tuple[Value, ...] = operands(NUMBER)
+    out: Value = result(ANY_TENSOR)
+
+    def verify(self) -> None:
+        t = self.out.type
+        assert isinstance(t, TensorType)
+        expect(len(self.elements) == t.size,
+               f"{t} needs {t.size} elements, got {len(self.elements)}")
+        expect(all(e.type == t.element for e in self.elements), f"every element must be {t.element}")

@@ -1,0 +1,147 @@
+"""The verifier: every invariant of a module, reported with the function, op index and op text.
+
+Checks: operand and result types against each op's declared fields; SSA dominance
+(defined once, before use); qubit linearity (a qubit value is consumed by at most one
+gate, and values read by observables and measurements are never consumed); kernels hold
+only quantum, constant and extract ops and host functions no quantum ops but `q.call`;
+calls match their callee's signature; each op's own `verify()`.
+"""
+
+from __future__ import annotations
+
+from . import registry  # noqa: F401  (registers every op)
+from .arith import Constant
+from .errors import VerifyError
+from .function import Function, Module, Return
+from .op import Op
+from .quantum import QUBIT_READERS, Alloc, Bits, Call, Gate, Sample, Unitary
+from .tensors import Extract
+from .types import matches
+from .values import Value
+
+KERNEL_ONLY = ("q.",)
+KERNEL_ALLOWED_HOST_OPS = (Constant, Extract, Return)
+
+
+def verify(module: Module) -> Module:
+    """Check `module`; return it unchanged so calls can be chained.
+
+    Raises:
+        VerifyError: the first broken invariant, naming the function, op index and op.
+    """
+    names = [fn.name for fn in module.functions]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise VerifyError(f"module @{module.name}: function @{sorted(dupes)[0]} is defined twice")
+    if module.name not in names:
+        raise VerifyError(f"module @{module.name} has no entry function @{module.name}")
+    for fn in module.functions:
+        verify_function(fn, module)
+    return module
+
+
+def verify_function(fn: Function, module: Module | None = None) -> None:
+    """Check one function (calls are checked against `module` when given)."""
+    defined: set[Value] = set(fn.args)
+    if len(defined) != len(fn.args):
+        raise VerifyError(f"@{fn.name}: an argument appears twice")
+    consumed: set[Value] = set()
+    read: dict[Value, int] = {}
+    allocated = 0
+    for index, o in enumerate(fn.body):
+        where = _Where(fn, index, o)
+        where.check(isinstance(o, Return) == (index == len(fn.body) - 1),
+                    "a function ends with exactly one `return`, as its last op")
+        where.check(_allowed_in(fn, o), f"`{o.name}` is not allowed in a {fn.kind}")
+        _check_types(o, where)
+        for v in o.operands:
+            where.check(v in defined, f"uses {_name(v)} before it is defined")
+        if isinstance(o, (Gate, Unitary)):
+            for q in o.qubits:
+                where.check(q not in consumed, f"qubit {_name(q)} is consumed twice (qubits are linear)")
+                where.check(q not in read, f"qubit {_name(q)} is consumed after a measurement read it")
+                consumed.add(q)
+        if isinstance(o, QUBIT_READERS):
+            for q in o.qubits:
+                where.check(q not in consumed, f"qubit {_name(q)} was already consumed by a gate")
+                read[q] = index
+        if isinstance(o, Alloc):
+            allocated += 1
+            where.check(allocated == 1, "a kernel allocates its qubits once")
+        if isinstance(o, (Sample, Bits)):
+            where.check(fn.shots is not None and o.out.type.shape[0] == fn.shots,
+                        f"sampling needs the kernel's `shots` attribute to match the result "
+                        f"({o.out.type}); shots = {fn.shots}")
+        if isinstance(o, Call) and module is not None:
+            _check_call(o, module, where)
+        if isinstance(o, Return):
+            got = tuple(v.type for v in o.values)
+            where.check(got == fn.result_types,
+                        f"returns ({', '.join(map(str, got))}) but the signature says "
+                        f"({', '.join(map(str, fn.result_types))})")
+        try:
+            o.verify()
+        except VerifyError as exc:
+            where.fail(str(exc))
+        for v in o.results:
+            where.check(v not in defined, f"redefines {_name(v)}")
+            defined.add(v)
+
+
+def _allowed_in(fn: Function, o: Op) -> bool:
+    quantum = o.name.startswith(KERNEL_ONLY) and not isinstance(o, Call)
+    if fn.is_kernel:
+        return quantum or isinstance(o, KERNEL_ALLOWED_HOST_OPS)
+    return not quantum
+
+
+def _check_types(o: Op, where: _Where) -> None:
+    for spec in o.OPERANDS:
+        value = getattr(o, spec.name)
+        for v in value if spec.variadic else (value,):
+            where.check(matches(spec.constraint, v.type),
+                        f"operand {spec.name!r} must be {spec.constraint}, got {v.type}")
+    for spec in o.RESULTS:
+        value = getattr(o, spec.name)
+        for v in value if spec.variadic else (value,):
+            where.check(matches(spec.constraint, v.type),
+                        f"result {spec.name!r} must be {spec.constraint}, got {v.type}")
+
+
+def _check_call(o: Call, module: Module, where: _Where) -> None:
+    where.check(o.callee.name in module, f"calls unknown function @{o.callee.name}")
+    callee = module[o.callee.name]
+    where.check(callee.is_kernel, f"q.call targets kernels; @{callee.name} is a {callee.kind}")
+    where.check(tuple(a.type for a in o.args) == tuple(a.type for a in callee.args),
+                f"argument types do not match @{callee.name}'s signature")
+    where.check(tuple(v.type for v in o.out) == callee.result_types,
+                f"result types do not match @{callee.name}'s signature")
+
+
+def _name(v: Value) -> str:
+    return f"%{v.name}" if v.name else repr(v)
+
+
+class _Where:
+    """Formats failures as `@fn, op #i (`text`): message`."""
+
+    def __init__(self, fn: Function, index: int, o: Op):
+        self.fn, self.index, self.op = fn, index, o
+
+    def check(self, condition: bool, message: str) -> None:
+        if not condition:
+            self.fail(message)
+
+    def fail(self, message: str) -> None:
+        from .printer import Namer, print_op
+
+        namer = Namer()
+        for a in self.fn.args:
+            namer.define(a)
+        for o in self.fn.body[: self.index]:
+            for v in o.results:
+                namer.define(v)
+        text = print_op(self.op, namer)
+        raise VerifyError(f"@{self.fn.name}, op #{self.index} (`{text}`): {message}")
+
+

@@ -1,0 +1,16 @@
+"""Shared pytest configuration: hypothesis profiles and the path to ../shared/qasm."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=600, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+SHARED_QASM = Path(__file__).resolve().parents[1] / ".." / "shared" / "qasm"
