@@ -143,3 +143,20 @@ def _word_matrix(word: str, n: int) -> np.ndarray:
     for letter, index in parse_word(word):
         letters[index] = letter
     return kron(*[PAULIS[x] for x in letters])
+
+
+class ReferenceKernel:
+    """A kernel run by the reference interpreter, with the statevector backend's interface."""
+
+    def __init__(self, fn: Function):
+        self.fn = fn
+        self.module = Module(fn.name, (fn,))
+
+    def run(self, params: np.ndarray | None, rng: np.random.Generator | None = None) -> tuple:
+        args = [] if params is None else [params]
+        return run_function(self.module, self.fn, args, rng)
+
+
+def compile_kernel(fn: Function) -> ReferenceKernel:
+    """The reference backend's entry point: the interpreter behind `run(params, rng)`."""
+    return ReferenceKernel(fn)

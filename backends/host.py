@@ -1,0 +1,187 @@
+"""Host functions -> Python: classical IR compiled to Python source and exec'd once.
+
+A training loop calls the host function on every step, so it must cost microseconds:
+scalars are Python floats (math-module calls, not NumPy scalar ufuncs), tensor
+arguments are flattened once, and a parameter vector that only gathers elements of one
+tensor becomes a single fancy-index (or no copy at all). Ops that can fail in `math`
+(log of 0, division by zero, overflow) fall back to NumPy so results match the reference
+interpreter (inf/nan, never an exception). The generated source is kept on the result
+as `__source__` for inspection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..ir import BackendError, Call, Constant, FromElements, Function, Return, TensorType, Value
+from ..ir.arith import BINARY_FUNCTIONS, UNARY_FUNCTIONS, BinaryOp, UnaryOp
+from ..ir.printer import Namer, print_op
+from ..ir.tensors import Extract
+
+
+def _fallback(fast: Callable[..., float], exact: Callable[..., Any]) -> Callable[..., float]:
+    def safe(*xs: float) -> float:
+        try:
+            return fast(*xs)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            with np.errstate(all="ignore"):
+                return float(exact(*xs))
+
+    return safe
+
+
+_INLINE = {"arith.addf": "{0} + {1}", "arith.subf": "{0} - {1}", "arith.mulf": "{0} * {1}",
+           "arith.negf": "-{0}", "math.absf": "abs({0})", "math.tanh": "_tanh({0})",
+           "math.atan": "_atan({0})"}
+_MATH = {"arith.divf": lambda a, b: a / b, "arith.powf": math.pow, "math.sin": math.sin,
+         "math.cos": math.cos, "math.tan": math.tan, "math.exp": math.exp, "math.log": math.log,
+         "math.sqrt": math.sqrt, "math.acos": math.acos, "math.asin": math.asin}
+_SAFE = {name: _fallback(fn, {**BINARY_FUNCTIONS, **UNARY_FUNCTIONS}[name]) for name, fn in _MATH.items()}
+
+
+class _Emitter:
+    """Source lines plus the namespace the generated function closes over."""
+
+    def __init__(self, fn: Function, callees: Mapping[str, Any], rng: Any):
+        self.fn = fn
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {"np": np, "_rng": rng, "_tanh": math.tanh,
+                                          "_atan": math.atan, "_inf": math.inf, "_nan": math.nan}
+        self.namespace.update({f"_op_{k.replace('.', '_')}": f for k, f in _SAFE.items()})
+        self.callees = callees
+        self.names: dict[Value, str] = {}
+        self.scalar_uses: set[Value] = set()
+
+    def name(self, v: Value) -> str:
+        if v not in self.names:
+            self.names[v] = f"v{len(self.names)}"
+        return self.names[v]
+
+    def constant(self, obj: Any, hint: str) -> str:
+        key = f"_{hint}{len(self.namespace)}"
+        self.namespace[key] = obj
+        return key
+
+    def define_tensor(self, v: Value) -> None:
+        """After a tensor is defined: its flat view, and a list if scalars are read from it."""
+        n = self.name(v)
+        self.lines.append(f"{n}_f = {n}.reshape(-1)")
+        if v in self.scalar_uses:
+            self.lines.append(f"{n}_l = {n}_f.tolist()")
+
+
+def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
+    return int(np.ravel_multi_index(index, shape))
+
+
+def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None) -> Callable[..., tuple]:
+    """A Python function computing `fn`; `callees[name].run(params, rng)` runs each kernel.
+
+    Raises:
+        BackendError: an op this backend has no rule for.
+    """
+    e = _Emitter(fn, callees, rng)
+    extracts: dict[Value, Extract] = {o.out: o for o in fn.body if isinstance(o, Extract)}
+    gathers = {o: _gather_plan(o, extracts) for o in fn.body if isinstance(o, FromElements)}
+    e.scalar_uses = _scalar_sources(fn, extracts, gathers)
+    for a in fn.args:
+        if isinstance(a.type, TensorType):
+            e.define_tensor(a)
+    for o in fn.body:
+        _emit(e, o, extracts, gathers)
+    args = ", ".join(e.name(a) for a in fn.args)
+    source = f"def {fn.name}({args}):\n" + "".join(f"    {line}\n" for line in e.lines)
+    exec(compile(source, f"<kettle host @{fn.name}>", "exec"), e.namespace)
+    compiled = e.namespace[fn.name]
+    compiled.__source__ = source
+    return compiled
+
+
+def _gather_plan(o: FromElements, extracts: dict[Value, Extract]) -> tuple[list[Value], np.ndarray] | None:
+    """(source tensors, indices into their concatenated flat views) if every element is extracted."""
+    sources = [extracts.get(v) for v in o.elements]
+    if not sources or any(s is None for s in sources):
+        return None
+    tensors: list[Value] = []
+    for s in sources:
+        if s.source not in tensors:
+            tensors.append(s.source)
+    offsets = dict(zip(tensors, np.cumsum([0] + [t.type.size for t in tensors])))
+    index = [offsets[s.source] + _flat_index(s.index, s.source.type.shape) for s in sources]
+    return tensors, np.array(index, dtype=np.intp)
+
+
+def _scalar_sources(fn: Function, extracts: dict[Value, Extract], gathers: dict) -> set[Value]:
+    """Tensors whose elements are read as Python scalars (not only gathered)."""
+    used: set[Value] = set()
+    for o in fn.body:
+        if isinstance(o, FromElements) and gathers[o] is not None:
+            continue
+        for v in o.operands:
+            if v in extracts:
+                used.add(extracts[v].source)
+    return used
+
+
+def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) -> None:
+    if isinstance(o, Extract):
+        if o.source in e.scalar_uses:
+            e.lines.append(f"{e.name(o.out)} = {e.name(o.source)}_l"
+                           f"[{_flat_index(o.index, o.source.type.shape)}]")
+        return  # only gathered: no scalar needed
+    if isinstance(o, Constant):
+        value = o.value
+        text = (_float_literal(value) if isinstance(value, float)
+                else e.constant(value, "c"))
+        e.lines.append(f"{e.name(o.out)} = {text}")
+        if isinstance(o.out.type, TensorType):
+            e.define_tensor(o.out)
+    elif isinstance(o, (BinaryOp, UnaryOp)):
+        operands = [e.name(v) for v in o.operands]
+        template = _INLINE.get(o.name)
+        if template is None:
+            call = f"_op_{o.name.replace('.', '_')}({', '.join(operands)})"
+        else:
+            call = template.format(*operands)
+        e.lines.append(f"{e.name(o.results[0])} = {call}")
+    elif isinstance(o, FromElements):
+        _emit_from_elements(e, o, gathers[o])
+    elif isinstance(o, Call):
+        callee = e.constant(e.callees[o.callee.name], "kernel")
+        arg = e.name(o.args[0]) if o.args else "None"
+        outs = "".join(f"{e.name(v)}, " for v in o.out)
+        e.lines.append(f"{outs} = {callee}.run({arg}, _rng)" if outs else f"{callee}.run({arg}, _rng)")
+        for v in o.out:
+            if isinstance(v.type, TensorType):
+                e.define_tensor(v)
+    elif isinstance(o, Return):
+        e.lines.append(f"return ({''.join(f'{e.name(v)}, ' for v in o.values)})")
+    else:
+        raise BackendError(f"host backend: no rule for `{print_op(o, Namer())}`")
+
+
+def _emit_from_elements(e: _Emitter, o: FromElements, plan) -> None:
+    out, shape = e.name(o.out), o.out.type.shape
+    if plan is not None:
+        tensors, idx = plan
+        flat = [f"{e.name(t)}_f" for t in tensors]
+        source = flat[0] if len(flat) == 1 else f"np.concatenate(({', '.join(flat)},))"
+        whole = len(idx) == sum(t.type.size for t in tensors) and (idx == np.arange(len(idx))).all()
+        expr = source if whole else f"{source}[{e.constant(idx, 'idx')}]"
+    else:
+        expr = f"np.array([{', '.join(e.name(v) for v in o.elements)}])"
+    reshape = f".reshape({shape})" if len(shape) > 1 else ""
+    e.lines.append(f"{out} = {expr}{reshape}")
+    e.define_tensor(o.out)
+
+
+def _float_literal(x: float) -> str:
+    if math.isnan(x):
+        return "_nan"
+    if math.isinf(x):
+        return "_inf" if x > 0 else "-_inf"
+    return repr(x)

@@ -1,0 +1,127 @@
+"""Measurements with PennyLane's names: expval, var, probs, sample, counts, state.
+
+Each records itself in the active circuit and returns a stand-in for its result:
+expval/var a scalar tracer and probs an array of them (host code may post-process
+both); sample, counts and state an opaque result that can only be returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir import C128, F64, I64, MeasurementError, TraceError, Value, tensor
+from .circuit import Circuit, MeasurementRecord, require_circuit
+from .observables import Hermitian, Observable, PauliSum, as_observable
+from .tracing import Tracer, TracerArray, tensor_tracer
+
+
+class OpaqueResult:
+    """A sample/counts/state result: returned to the caller as is, not computed on."""
+
+    def __init__(self, record: MeasurementRecord):
+        self.record = record
+
+    def __repr__(self) -> str:
+        return f"<{self.record.kind} result: only known when the circuit runs>"
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TraceError(f"the result of kt.{self.record.kind} cannot be computed on inside a "
+                         f"qjit function; return it and process it after the call")
+
+    __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = __getitem__ = _refuse
+    __truediv__ = __array_ufunc__ = __float__ = __bool__ = _refuse
+
+
+def _record(circuit: Circuit, record: MeasurementRecord) -> MeasurementRecord:
+    circuit.measurements.append(record)
+    return record
+
+
+def _observable(circuit: Circuit, op: Any, what: str) -> Observable:
+    obs = as_observable(op)
+    circuit.check_wires(obs.wires, f"kt.{what}")
+    return obs
+
+
+def expval(op: Any) -> Tracer:
+    """The expectation value of an observable."""
+    circuit = require_circuit("expval")
+    record = _record(circuit, MeasurementRecord("expval", Value(F64, "expval"),
+                                                _observable(circuit, op, "expval")))
+    return Tracer(circuit.trace, record.result)
+
+
+def var(op: Any) -> Tracer:
+    """The variance of an observable."""
+    circuit = require_circuit("var")
+    record = _record(circuit, MeasurementRecord("var", Value(F64, "var"),
+                                                _observable(circuit, op, "var")))
+    return Tracer(circuit.trace, record.result)
+
+
+def probs(wires: Any = None, op: Any = None) -> TracerArray:
+    """Probabilities of the basis states of `wires` (default: all), first wire most significant."""
+    circuit = require_circuit("probs")
+    if op is not None:
+        raise MeasurementError("kt.probs(op=...) is not supported; rotate into the observable's "
+                               "eigenbasis with gates and use kt.probs(wires=...)")
+    chosen = _wires_or_all(circuit, wires, "probs")
+    record = _record(circuit, MeasurementRecord("probs", Value(tensor(2 ** len(chosen)), "probs"),
+                                                wires=chosen))
+    return tensor_tracer(circuit.trace, record.result, (2 ** len(chosen),))
+
+
+def sample(op: Any = None, wires: Any = None) -> OpaqueResult:
+    """Per-shot samples: eigenvalues of `op` (shape (shots,)), or bits of `wires` ((shots, k))."""
+    return OpaqueResult(_sampling("sample", op, wires, counts=False))
+
+
+def counts(op: Any = None, wires: Any = None, all_outcomes: bool = False) -> OpaqueResult:
+    """Counts of each observed outcome as a dict: bitstrings for wires, eigenvalues for `op`."""
+    return OpaqueResult(_sampling("counts", op, wires, counts=True, all_outcomes=all_outcomes))
+
+
+def _sampling(what: str, op: Any, wires: Any, counts: bool, all_outcomes: bool = False):
+    circuit = require_circuit(what)
+    if circuit.shots is None:
+        raise MeasurementError(f"kt.{what} needs shots: declare them with "
+                               f"kt.qjit(wires={circuit.wires}, shots=1000)")
+    if op is not None and wires is not None:
+        raise MeasurementError(f"kt.{what} takes an observable or wires, not both")
+    if op is not None:
+        obs = _observable(circuit, op, what)
+        _check_sampleable(obs, what)
+        record = MeasurementRecord("sample", Value(tensor(circuit.shots), what), obs,
+                                   counts=counts, all_outcomes=all_outcomes)
+    else:
+        chosen = _wires_or_all(circuit, wires, what)
+        record = MeasurementRecord("bits", Value(tensor(circuit.shots, len(chosen), element=I64), what),
+                                   wires=chosen, counts=counts, all_outcomes=all_outcomes)
+    return _record(circuit, record)
+
+
+def _check_sampleable(obs: Observable, what: str) -> None:
+    if isinstance(obs, Hermitian):
+        return
+    assert isinstance(obs, PauliSum)
+    diagonal = all(p == "Z" for _, word in obs.terms for _, p in word)
+    if len(obs.terms) > 1 and not diagonal:
+        raise MeasurementError(f"kt.{what} of a sum of non-commuting Pauli words has no single "
+                               f"measurement basis; sample each word separately")
+
+
+def state() -> OpaqueResult:
+    """The state vector (exact runs only), wire 0 the most significant bit."""
+    circuit = require_circuit("state")
+    if circuit.shots is not None:
+        raise MeasurementError("kt.state() is only defined for exact runs; remove shots=... "
+                               "or use kt.probs/kt.sample")
+    value = Value(tensor(2**circuit.wires, element=C128), "state")
+    return OpaqueResult(_record(circuit, MeasurementRecord("state", value,
+                                                           wires=tuple(range(circuit.wires)))))
+
+
+def _wires_or_all(circuit: Circuit, wires: Any, what: str) -> tuple[int, ...]:
+    if wires is None:
+        return tuple(range(circuit.wires))
+    return circuit.check_wires(wires, f"kt.{what}")

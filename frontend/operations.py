@@ -1,0 +1,201 @@
+"""Gate objects with PennyLane's names and signatures: `kt.RX(0.3, wires=0)`, `kt.CNOT([0, 1])`.
+
+Every class reads its matrix, parameter and wire counts from the gate table. Created
+inside a qjit function, a gate joins the circuit; created anywhere else it is a plain
+description (`kt.RX(0.3, wires=0).matrix()`). Used as an observable (in a measurement,
+or combined with @, * or +) it leaves the circuit, as in PennyLane.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..ir import GATES, GateSpec, ShapeError, TraceError, WireError
+from .circuit import current_circuit, normalize_wires
+from .tracing import Tracer, TracerArray
+
+PARAM_NAMES = {"Rot": ("phi", "theta", "omega"), "CRot": ("phi", "theta", "omega"),
+               "U3": ("theta", "phi", "delta"), "MultiRZ": ("theta",)}
+
+
+def _check_param(x: Any, gate: str) -> Any:
+    """A gate parameter: a tracer or a real number (0-d arrays unwrapped)."""
+    if isinstance(x, np.ndarray) and x.shape == ():
+        x = x[()]
+    if isinstance(x, Tracer):
+        return x
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
+        return float(x)
+    if isinstance(x, (np.ndarray, list, tuple)):
+        raise ShapeError(f"{gate} takes scalar angles, got an array of shape {np.shape(x)}; index "
+                         f"the array to pass one element per parameter")
+    raise TraceError(f"{gate}: a parameter must be a real number or a traced value, "
+                     f"got {type(x).__name__} {x!r}")
+
+
+class Operation:
+    """A gate on wires; `controls` (with `control_values`) and `adjoint` come from kt.ctrl/kt.adjoint."""
+
+    spec: ClassVar[GateSpec | None] = None
+    name: ClassVar[str] = ""
+    num_params: ClassVar[int] = 0
+
+    def __init__(self, *args: Any, wires: Any = None, id: str | None = None):
+        params, wires = self._split(args, wires)
+        self.params = tuple(_check_param(p, self.name) for p in params)
+        circuit = current_circuit()
+        self.wires = circuit.check_wires(wires, self.name) if circuit else normalize_wires(wires, self.name)
+        self._check_width()
+        self.adjoint = False
+        self.controls: tuple[int, ...] = ()
+        self.control_values: tuple[bool, ...] = ()
+        if circuit is not None:
+            circuit.record(self)
+
+    @classmethod
+    def signature(cls) -> str:
+        names = PARAM_NAMES.get(cls.name, ("phi",))[: cls.num_params]
+        return f"{cls.name}({', '.join((*names, 'wires'))})"
+
+    def _split(self, args: tuple, wires: Any) -> tuple[tuple, Any]:
+        if wires is None and len(args) == self.num_params + 1:
+            return args[:-1], args[-1]
+        if wires is not None and len(args) == self.num_params:
+            return args, wires
+        given = len(args) - (1 if wires is None and args else 0)
+        if wires is None and len(args) <= self.num_params:
+            raise WireError(f"{self.name} needs wires: call {self.signature()}")
+        raise ShapeError(f"{self.name} takes {self.num_params} parameter(s), got {given}: "
+                         f"call {self.signature()}")
+
+    def _check_width(self) -> None:
+        width = self.spec.num_wires if self.spec else None
+        if width is not None and len(self.wires) != width:
+            raise WireError(f"{self.name} acts on {width} wire(s), got {len(self.wires)} "
+                            f"(wires={list(self.wires)})")
+        if not self.wires:
+            raise WireError(f"{self.name} needs at least one wire")
+
+    @property
+    def all_wires(self) -> tuple[int, ...]:
+        return (*self.controls, *self.wires)
+
+    def base_matrix(self) -> np.ndarray:
+        if any(isinstance(p, Tracer) for p in self.params):
+            raise TraceError(f"{self.name}.matrix() needs numeric parameters, not traced values")
+        return self.spec.matrix(self.params, len(self.wires), adjoint=self.adjoint)
+
+    def matrix(self) -> np.ndarray:
+        """The unitary on `controls + wires` (controls first, wire 0 most significant)."""
+        return controlled(self.base_matrix(), self.control_values)
+
+    def __repr__(self) -> str:
+        params = "".join(f"{p!r}, " for p in self.params)
+        text = f"{self.name}({params}wires={list(self.wires)})"
+        if self.controls:
+            text = f"ctrl({text}, control={list(self.controls)})"
+        return f"adjoint({text})" if self.adjoint else text
+
+    # A gate combined like an observable becomes one (PennyLane semantics).
+    def __matmul__(self, other): return _obs(self) @ other
+    def __rmatmul__(self, other): return other @ _obs(self)
+    def __mul__(self, k): return _obs(self) * k
+    def __rmul__(self, k): return k * _obs(self)
+    def __add__(self, other): return _obs(self) + other
+    def __radd__(self, other): return other + _obs(self)
+    def __sub__(self, other): return _obs(self) - other
+    def __rsub__(self, other): return other - _obs(self)
+    def __neg__(self): return -_obs(self)
+
+
+def _obs(op: Operation):
+    from .observables import as_observable
+
+    return as_observable(op)
+
+
+def controlled(base: np.ndarray, control_values: tuple[bool, ...]) -> np.ndarray:
+    """`base` acting when the leading control qubits hold `control_values`."""
+    if not control_values:
+        return base
+    d = base.shape[0]
+    active = int("".join("1" if c else "0" for c in control_values), 2)
+    full = np.eye(d * 2 ** len(control_values), dtype=complex)
+    full[active * d:(active + 1) * d, active * d:(active + 1) * d] = base
+    return full
+
+
+def gate_class(name: str) -> type[Operation]:
+    spec = GATES[name]
+    doc = (f"{name}: {spec.num_params} parameter(s), "
+           f"{spec.num_wires or 'any number of'} wire(s). Matrix from kettle's gate table.")
+    return type(name, (Operation,), {"spec": spec, "name": name, "num_params": spec.num_params,
+                                     "__doc__": doc, "__module__": "kettle"})
+
+
+Identity = gate_class("Identity")
+Hadamard = gate_class("Hadamard")
+PauliX = gate_class("PauliX")
+PauliY = gate_class("PauliY")
+PauliZ = gate_class("PauliZ")
+S = gate_class("S")
+T = gate_class("T")
+SX = gate_class("SX")
+RX = gate_class("RX")
+RY = gate_class("RY")
+RZ = gate_class("RZ")
+PhaseShift = gate_class("PhaseShift")
+Rot = gate_class("Rot")
+U3 = gate_class("U3")
+CNOT = gate_class("CNOT")
+CZ = gate_class("CZ")
+CY = gate_class("CY")
+SWAP = gate_class("SWAP")
+ISWAP = gate_class("ISWAP")
+CRX = gate_class("CRX")
+CRY = gate_class("CRY")
+CRZ = gate_class("CRZ")
+CRot = gate_class("CRot")
+ControlledPhaseShift = gate_class("ControlledPhaseShift")
+IsingXX = gate_class("IsingXX")
+IsingYY = gate_class("IsingYY")
+IsingZZ = gate_class("IsingZZ")
+MultiRZ = gate_class("MultiRZ")
+Toffoli = gate_class("Toffoli")
+CSWAP = gate_class("CSWAP")
+H, X, Y, Z, I = Hadamard, PauliX, PauliY, PauliZ, Identity  # noqa: E741
+
+
+class QubitUnitary(Operation):
+    """An explicit unitary matrix on `wires` (a constant: it cannot depend on traced values)."""
+
+    name = "QubitUnitary"
+    num_params = 1
+
+    def __init__(self, U: Any, wires: Any = None, id: str | None = None):
+        if isinstance(U, (Tracer, TracerArray)) or (
+                isinstance(U, np.ndarray) and U.dtype == object):
+            raise TraceError("QubitUnitary needs a constant matrix; a trainable unitary is not "
+                             "supported: build it from parametrised gates instead")
+        m = np.asarray(U, dtype=complex)
+        circuit = current_circuit()
+        self.wires = circuit.check_wires(wires, self.name) if circuit else normalize_wires(wires, self.name)
+        if m.shape != (2 ** len(self.wires),) * 2:
+            raise ShapeError(f"QubitUnitary on {len(self.wires)} wire(s) needs a "
+                             f"{2 ** len(self.wires)}x{2 ** len(self.wires)} matrix, got shape {m.shape}")
+        if not np.allclose(m.conj().T @ m, np.eye(len(m)), atol=1e-8):
+            raise TraceError("QubitUnitary: the matrix is not unitary (U^dagger U != I)")
+        self.params = (m,)
+        self.adjoint = False
+        self.controls, self.control_values = (), ()
+        if circuit is not None:
+            circuit.record(self)
+
+    def base_matrix(self) -> np.ndarray:
+        return self.params[0].conj().T if self.adjoint else self.params[0]
+
+    def __repr__(self) -> str:
+        dim = self.params[0].shape[0]
+        return f"QubitUnitary(<{dim}x{dim}>, wires={list(self.wires)})"

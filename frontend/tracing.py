@@ -1,0 +1,298 @@
+"""Tracers: stand-ins for run-time values that record host arithmetic as IR ops.
+
+A scalar argument becomes a `Tracer`; an array argument becomes a `TracerArray`, a NumPy
+object array of scalar tracers, so indexing, slicing, reshape, transpose, stacking,
+np.sum/mean/dot and `@` all work through NumPy itself and only scalar arithmetic reaches
+the IR. Python numbers mixed in are folded at trace time or become `arith.constant`.
+Elements of a tensor are extracted lazily, so unused elements never reach the IR.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..ir import BINARY_OPS, F64, UNARY_OPS, Constant, Op, TraceError, Value
+from ..ir.arith import BINARY_FUNCTIONS, UNARY_FUNCTIONS
+from ..ir.tensors import Extract
+
+_STATE = threading.local()
+
+
+class HostTrace:
+    """The host ops recorded so far in one traced function, in program order."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self.kernels: list = []  # kernels outlined from circuits run in this trace
+        self._constants: dict[tuple[float, float], Value] = {}
+
+    def unique_name(self, base: str) -> str:
+        """A kernel name not yet used in this trace."""
+        taken = {k.name for k in self.kernels}
+        name, i = f"{base}_kernel", 0
+        while name in taken:
+            i += 1
+            name = f"{base}_kernel_{i}"
+        return name
+
+    def emit(self, o: Op) -> Op:
+        self.ops.append(o)
+        return o
+
+    def constant(self, x: float) -> Value:
+        """An `arith.constant`, shared by equal constants (-0.0 and 0.0 kept apart)."""
+        x = float(x)
+        key = (x, math.copysign(1.0, x))
+        if key in self._constants:
+            return self._constants[key]
+        out = Value(F64, "c")
+        self.emit(Constant(value=x, out=out))
+        if x == x:  # nan is never equal to itself: give each its own constant
+            self._constants[key] = out
+        return out
+
+
+def current_trace() -> HostTrace | None:
+    return getattr(_STATE, "trace", None)
+
+
+class trace_scope:
+    """`with trace_scope(trace):` makes `trace` the one new tracers record into."""
+
+    def __init__(self, trace: HostTrace):
+        self.trace = trace
+
+    def __enter__(self) -> HostTrace:
+        self.previous = current_trace()
+        _STATE.trace = self.trace
+        return self.trace
+
+    def __exit__(self, *exc: object) -> None:
+        _STATE.trace = self.previous
+
+
+class Tracer:
+    """A traced f64 scalar. `source` = (tensor value, index) for a not-yet-extracted element."""
+
+    __slots__ = ("trace", "_value", "source")
+    __array_priority__ = 1000
+
+    def __init__(self, trace: HostTrace, value: Value | None = None,
+                 source: tuple[Value, tuple[int, ...]] | None = None):
+        self.trace = trace
+        self._value = value
+        self.source = source
+
+    @property
+    def value(self) -> Value:
+        """The IR value; extracting a tensor element the first time it is needed."""
+        if self._value is None:
+            tensor, index = self.source
+            self._value = Value(F64)
+            self.trace.emit(Extract(index=index, source=tensor, out=self._value))
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Tracer(f64)"
+
+    # Python control flow cannot depend on a value that only exists at run time.
+    def __bool__(self) -> bool:
+        raise TraceError(
+            "a traced value was used in Python control flow (if/while/comparison); its value is "
+            "only known when the compiled circuit runs. Branch on static arguments (Python ints) "
+            "or compute both branches with arithmetic.")
+
+    def __float__(self) -> float:
+        raise TraceError(
+            "a traced value cannot be converted to a Python float at trace time; keep it as an "
+            "array or pass it straight to a gate, and convert the results after the call.")
+
+    __int__ = __index__ = __complex__ = __float__
+
+    def __lt__(self, other: Any) -> bool:
+        return self.__bool__()
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __add__(self, o): return binary("arith.addf", self, o)
+    def __radd__(self, o): return binary("arith.addf", o, self)
+    def __sub__(self, o): return binary("arith.subf", self, o)
+    def __rsub__(self, o): return binary("arith.subf", o, self)
+    def __mul__(self, o): return binary("arith.mulf", self, o)
+    def __rmul__(self, o): return binary("arith.mulf", o, self)
+    def __truediv__(self, o): return binary("arith.divf", self, o)
+    def __rtruediv__(self, o): return binary("arith.divf", o, self)
+    def __pow__(self, o): return binary("arith.powf", self, o)
+    def __rpow__(self, o): return binary("arith.powf", o, self)
+    def __neg__(self): return unary("arith.negf", self)
+    def __pos__(self): return self
+    def __abs__(self): return unary("math.absf", self)
+
+    # NumPy calls these methods on the elements of object arrays (np.sin(arr) -> e.sin()).
+    def sin(self): return unary("math.sin", self)
+    def cos(self): return unary("math.cos", self)
+    def tan(self): return unary("math.tan", self)
+    def exp(self): return unary("math.exp", self)
+    def log(self): return unary("math.log", self)
+    def sqrt(self): return unary("math.sqrt", self)
+    def arctan(self): return unary("math.atan", self)
+    def arccos(self): return unary("math.acos", self)
+    def arcsin(self): return unary("math.asin", self)
+    def tanh(self): return unary("math.tanh", self)
+    def conjugate(self): return self
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return apply_ufunc(ufunc, method, inputs, kwargs)
+
+
+def is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def lift(trace: HostTrace, x: Any) -> Value:
+    """The IR value of a tracer or a Python/NumPy real number (as a constant)."""
+    if isinstance(x, Tracer):
+        if x.trace is not trace:
+            raise TraceError("a traced value escaped the function it was traced in "
+                             "(stored in a global or a closure?); pass it as an argument instead.")
+        return x.value
+    if is_number(x) or isinstance(x, bool):
+        return trace.constant(float(x))
+    if isinstance(x, np.ndarray) and x.shape == ():
+        return lift(trace, x[()])
+    raise TraceError(f"expected a real number or a traced value, got {type(x).__name__}: {x!r}")
+
+
+def _trace_of(*xs: Any) -> HostTrace:
+    for x in xs:
+        if isinstance(x, Tracer):
+            return x.trace
+    raise AssertionError("no tracer among operands")
+
+
+def binary(name: str, a: Any, b: Any) -> Any:
+    if not isinstance(a, Tracer) and not isinstance(b, Tracer):
+        return _FOLD_BINARY[name](a, b)
+    if not _is_scalar_operand(a) or not _is_scalar_operand(b):
+        return NotImplemented
+    trace = _trace_of(a, b)
+    out = Value(F64)
+    trace.emit(BINARY_OPS[name](lhs=lift(trace, a), rhs=lift(trace, b), out=out))
+    return Tracer(trace, out)
+
+
+def unary(name: str, a: Any) -> Any:
+    if not isinstance(a, Tracer):
+        return float(UNARY_FUNCTIONS[name](a))
+    out = Value(F64)
+    a.trace.emit(UNARY_OPS[name](x=a.value, out=out))
+    return Tracer(a.trace, out)
+
+
+def _is_scalar_operand(x: Any) -> bool:
+    return isinstance(x, Tracer) or is_number(x) or (isinstance(x, np.ndarray) and x.shape == ())
+
+
+_FOLD_BINARY: dict[str, Callable[[Any, Any], Any]] = dict(BINARY_FUNCTIONS)
+
+# NumPy ufunc -> IR op for the element-wise math NumPy dispatches to us.
+UFUNC_UNARY = {np.sin: "math.sin", np.cos: "math.cos", np.tan: "math.tan", np.exp: "math.exp",
+               np.log: "math.log", np.sqrt: "math.sqrt", np.arctan: "math.atan",
+               np.arccos: "math.acos", np.arcsin: "math.asin", np.tanh: "math.tanh",
+               np.absolute: "math.absf", np.negative: "arith.negf"}
+# Ufuncs whose NumPy object loops call Python operators on each element (our dunders).
+OBJECT_NATIVE = (np.add, np.subtract, np.multiply, np.true_divide, np.power, np.matmul)
+
+
+def _elementwise(fn: Callable[..., Any]) -> np.ufunc:
+    return np.frompyfunc(fn, 1, 1)
+
+
+_UNARY_LOOPS = {uf: _elementwise(lambda x, n=name: unary(n, x)) for uf, name in UFUNC_UNARY.items()}
+_UNARY_LOOPS.update({np.positive: _elementwise(lambda x: x), np.conjugate: _elementwise(lambda x: x),
+                     np.square: _elementwise(lambda x: x * x)})
+
+
+def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """NumPy ufunc on tracers/arrays of tracers, element by element, as IR ops."""
+    if kwargs.get("out") is not None:
+        raise TraceError(f"np.{ufunc.__name__}(..., out=...) cannot write into a traced array")
+    kwargs = {k: v for k, v in kwargs.items() if k != "dtype"}
+    objects = _as_objects(inputs)
+    if ufunc in _UNARY_LOOPS and method == "__call__":
+        return _wrap(_UNARY_LOOPS[ufunc](*objects))
+    if ufunc in OBJECT_NATIVE:
+        return _wrap(getattr(ufunc, method)(*objects, **kwargs))
+    supported = sorted(f"np.{u.__name__}" for u in (*_UNARY_LOOPS, *OBJECT_NATIVE))
+    raise TraceError(f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not "
+                     f"supported on traced values; supported: {', '.join(supported)}")
+
+
+def _as_objects(xs: tuple) -> tuple:
+    """Plain object ndarrays of Python scalars and tracers.
+
+    Plain ndarrays keep NumPy from handing the loop back to `__array_ufunc__`; Python
+    scalars instead of NumPy ones keep `np.float64.__mul__(tracer)` from re-entering it.
+    """
+    out = []
+    for x in xs:
+        if isinstance(x, np.ndarray):
+            x = x.view(np.ndarray)
+            out.append(_to_python(x) if x.dtype == object else x.astype(object))
+        else:
+            zero_d = np.empty((), dtype=object)
+            zero_d[()] = x.item() if isinstance(x, np.generic) else x
+            out.append(zero_d)
+    return tuple(out)
+
+
+_to_python = np.frompyfunc(lambda e: e.item() if isinstance(e, np.generic) else e, 1, 1)
+
+
+def _wrap(result: Any) -> Any:
+    if isinstance(result, np.ndarray):
+        return result.view(TracerArray) if result.ndim else result[()]
+    return result
+
+
+class TracerArray(np.ndarray):
+    """A NumPy object array of tracers (and numbers): what traced array arguments look like."""
+
+    __array_priority__ = 1000
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return apply_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        result = super().__array_function__(func, types, args, kwargs)
+        if isinstance(result, np.ndarray) and result.dtype == object and result.ndim:
+            return result.view(TracerArray)
+        return result
+
+    def __float__(self) -> float:
+        raise TraceError("a traced array cannot be converted to a Python float at trace time")
+
+    def __bool__(self) -> bool:
+        raise TraceError("a traced array was used in Python control flow; its values are only "
+                         "known when the compiled circuit runs")
+
+
+def tensor_tracer(trace: HostTrace, tensor: Value, shape: tuple[int, ...]) -> TracerArray:
+    """A TracerArray whose elements lazily extract from `tensor`."""
+    out = np.empty(shape, dtype=object)
+    for index in np.ndindex(*shape):
+        out[index] = Tracer(trace, source=(tensor, index))
+    return out.view(TracerArray)
+
+
+def contains_tracer(x: Any) -> bool:
+    if isinstance(x, Tracer):
+        return True
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        return any(isinstance(e, Tracer) for e in x.flat)
+    return False

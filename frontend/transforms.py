@@ -1,0 +1,77 @@
+"""`kt.adjoint` and `kt.ctrl`: transform a gate object, a gate class or a quantum function.
+
+Both work on the recorded operations: adjoint reverses them and flips each one's
+`adjoint` flag; ctrl adds control wires (and values) to each. Backends and the IR see
+plain `q.gate` ops with `adjoint`/`ctrl` attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from ..ir import WireError
+from .circuit import capture, current_circuit, normalize_wires
+from .operations import Operation
+
+
+def adjoint(fn: Any) -> Any:
+    """The inverse of a gate object, or a function applying the inverse of `fn`'s gates."""
+    if isinstance(fn, Operation):
+        fn.adjoint = not fn.adjoint
+        return fn
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with capture() as ops:
+            result = fn(*args, **kwargs)
+        _requeue(reversed(ops), lambda op: setattr(op, "adjoint", not op.adjoint))
+        return result
+
+    return wrapper
+
+
+def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
+    """`fn` (a gate object, gate class or quantum function) controlled on `control` wires.
+
+    Args:
+        control: control wire(s).
+        control_values: the value each control must have (default all True).
+    """
+    controls = normalize_wires(control, "kt.ctrl")
+    values = (True,) * len(controls) if control_values is None else tuple(
+        bool(v) for v in ([control_values] if isinstance(control_values, (bool, int)) else control_values))
+    if len(values) != len(controls):
+        raise WireError(f"kt.ctrl: {len(controls)} control wire(s) but {len(values)} control values")
+    circuit = current_circuit()
+    if circuit is not None:
+        circuit.check_wires(controls, "kt.ctrl")
+
+    def add_controls(op: Operation) -> None:
+        clash = set(controls) & set(op.all_wires)
+        if clash:
+            raise WireError(f"kt.ctrl: control wire {min(clash)} is also a wire of {op!r}; "
+                            f"controls must be different wires")
+        op.controls = controls + op.controls
+        op.control_values = values + op.control_values
+
+    if isinstance(fn, Operation):
+        add_controls(fn)
+        return fn
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with capture() as ops:
+            result = fn(*args, **kwargs)
+        _requeue(ops, add_controls)
+        return result
+
+    return wrapper
+
+
+def _requeue(ops: Any, transform: Callable[[Operation], None]) -> None:
+    circuit = current_circuit()
+    for op in list(ops):
+        transform(op)
+        circuit.record(op)
