@@ -139,7 +139,13 @@ def _operation(tree: lark.Tree, scope: _Scope):
     cls = REGISTRY.get(str(name))
     if cls is None:
         raise IRParseError(f"unknown op `{name}`", name.line, name.column)
-    attrs = _attr_dict(attrs_tree.children[0]) if attrs_tree.children[0] is not None else {}
+    attrs_node = attrs_tree.children[0]
+    if attrs_node is not None:  # report an unknown attribute at its own name, not at the op
+        known = {spec.name for spec in cls.ATTRS}
+        for key in (entry.children[0] for entry in _children(attrs_node)):
+            if str(key) not in known:
+                raise IRParseError(f"`{name}` has no attribute {str(key)!r}", key.line, key.column)
+    attrs = _attr_dict(attrs_node) if attrs_node is not None else {}
     groups = [tuple(scope.use(v) for v in _children(g)) for g in _children(groups_tree)]
     result_tokens = _children(results_tree)
     types = [_type(t) for t in _children(types_tree)]
