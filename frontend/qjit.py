@@ -54,7 +54,11 @@ class QJIT:
             args = self._bind(args, kwargs)
         if current_trace() is not None and any(is_traced(a) for a in args):
             return self.inline(args)
-        key = signature_key(args)
+        try:
+            key = signature_key(args)
+        except TraceError:
+            self.trace(*args)  # re-raises the error with the argument's name
+            raise
         executable = self._cache.get(key)
         if executable is None:
             executable = self._compile(key, args)

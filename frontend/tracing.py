@@ -180,10 +180,19 @@ def binary(name: str, a: Any, b: Any) -> Any:
         return _FOLD_BINARY[name](a, b)
     if not _is_scalar_operand(a) or not _is_scalar_operand(b):
         return NotImplemented
+    # x * 1, 1 * x and x / 1 are exactly x (nan and -0.0 included): record nothing.
+    if name == "arith.mulf" and _is_one(a):
+        return b
+    if name in ("arith.mulf", "arith.divf") and _is_one(b):
+        return a
     trace = _trace_of(a, b)
     out = Value(F64)
     trace.emit(BINARY_OPS[name](lhs=lift(trace, a), rhs=lift(trace, b), out=out))
     return Tracer(trace, out)
+
+
+def _is_one(x: Any) -> bool:
+    return not isinstance(x, Tracer) and float(x) == 1.0
 
 
 def unary(name: str, a: Any) -> Any:

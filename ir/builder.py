@@ -38,6 +38,7 @@ class KernelBuilder:
         self.name, self.num_wires, self.shots = name, wires, shots
         self.args = (Value(tensor(num_params), "params"),) if num_params else ()
         self.body: list[Op] = []
+        self._constants: dict[tuple[float, str], Value] = {}
         self.qubits = [Value(QUBIT, f"q{w}") for w in range(wires)]
         self.emit(Alloc(wires=wires, out=tuple(self.qubits)))
 
@@ -51,8 +52,14 @@ class KernelBuilder:
         return out
 
     def const(self, value: float | np.ndarray, type_: Type = F64) -> Value:
+        """An `arith.constant`; equal scalar constants share one op."""
+        key = (float(value), str(float(value))) if type_ == F64 else None
+        if key is not None and key in self._constants:
+            return self._constants[key]
         out = Value(type_, "c" if type_ == F64 else "m")
         self.emit(Constant(value=value, out=out))
+        if key is not None and value == value:
+            self._constants[key] = out
         return out
 
     def _advance(self, wires: Sequence[int]) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
