@@ -1,0 +1,25 @@
+"""IR -> IR passes and their registry (the one table `kettle opt --passes` reads)."""
+
+from __future__ import annotations
+
+from ..ir import KettleError
+from .dead_code import DeadCodeElimination
+from .pass_manager import Pass, PassManager
+
+PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination,)}
+
+
+def parse_pipeline(text: str) -> list[Pass]:
+    """`"dce,dce"` -> pass instances, in order.
+
+    Raises:
+        KettleError: an unknown pass name (the message lists the known ones).
+    """
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in PASSES]
+    if unknown:
+        raise KettleError(f"unknown pass {unknown[0]!r}; known passes: {', '.join(sorted(PASSES))}")
+    return [PASSES[n]() for n in names]
+
+
+__all__ = ["PASSES", "Pass", "PassManager", "parse_pipeline"]

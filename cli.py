@@ -1,0 +1,46 @@
+"""The `kettle` command line: `kettle demo` and `kettle opt` (also `python -m kettle ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kettle", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="compile a variational circuit and sweep a parameter")
+    demo.add_argument("--show-ir", action="store_true", help="print the compiled IR")
+    demo.add_argument("--points", type=int, default=13, help="number of sweep points")
+
+    opt = commands.add_parser("opt", help="run IR passes on a .kir file, like mlir-opt")
+    opt.add_argument("file", help="IR text file ('-' for stdin)")
+    opt.add_argument("--passes", default="", help="comma-separated pass names, e.g. dce")
+    opt.add_argument("--print-after-all", action="store_true", help="print the IR after each pass")
+
+    args = parser.parse_args(argv)
+    from .ir import KettleError
+
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+
+            run_demo(points=args.points, show_ir=args.show_ir)
+        else:
+            run_opt(args.file, args.passes, args.print_after_all)
+    except KettleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:
+    from .ir import parse_module
+    from .passes import PassManager, parse_pipeline
+
+    passes = parse_pipeline(pipeline)
+    text = sys.stdin.read() if path == "-" else Path(path).read_text()
+    result = PassManager(passes, print_after_all=print_after_all).run(parse_module(text))
+    print(result, end="")
