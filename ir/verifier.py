@@ -42,6 +42,8 @@ def verify(module: Module) -> Module:
 
 def verify_function(fn: Function, module: Module | None = None) -> None:
     """Check one function (calls are checked against `module` when given)."""
+    if not fn.body:  # the per-op check below never runs on an empty body
+        raise VerifyError(f"@{fn.name}: a function ends with `return`, but its body is empty")
     defined: set[Value] = set(fn.args)
     if len(defined) != len(fn.args):
         raise VerifyError(f"@{fn.name}: an argument appears twice")
