@@ -1,0 +1,83 @@
+"""Run the benchmark suite: kettle and, when installed, PennyLane in the same run.
+
+    python benchmarks/run.py            # W1, W3-20, first-call latency
+    python benchmarks/run.py --all      # also W2 and W3-22
+    python benchmarks/run.py --record   # append the table to benchmarks/RESULTS.md
+
+Speed is never asserted in tests; it is measured here, with the competitors in the
+same process, and reported as ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from timing import first_call_cold_and_warm, machine, per_call  # noqa: E402
+from workloads import kettle_circuit, pennylane_circuit, weights_for  # noqa: E402
+
+COMPETITORS = ("default.qubit", "lightning.qubit")
+
+
+def forward_rows(names: list[str]) -> list[tuple[str, str, float, dict[str, float]]]:
+    rows = []
+    for name in names:
+        w = weights_for(name)
+        circuit = kettle_circuit(name)
+        budget = 1.0 if name in ("W1", "W2") else 3.0
+        ours = per_call(lambda c=circuit, w=w: c(w), budget_s=budget, repeats=5 if budget > 1 else 7)
+        theirs = {}
+        for device in COMPETITORS:
+            if device == "default.qubit" and name == "W3-22":
+                continue  # ~4 s per call: too slow to repeat
+            qnode = pennylane_circuit(name, device)
+            if qnode is not None:
+                theirs[device] = per_call(lambda q=qnode, w=w: q(w), budget_s=budget * 2, repeats=3)
+        rows.append((name, "forward", ours, theirs))
+    return rows
+
+
+def fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def table(rows, latency) -> str:
+    head = ["workload", "kettle"] + [f"{d} (ratio)" for d in COMPETITORS]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for name, kind, ours, theirs in rows:
+        cells = [f"{name} {kind}", fmt(ours)]
+        for d in COMPETITORS:
+            cells.append(f"{fmt(theirs[d])} ({theirs[d] / ours:.1f}x)" if d in theirs else "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    for label, (inproc, wall) in latency.items():
+        lines.append(f"| first call, {label} numba cache | {fmt(inproc)} (process {fmt(wall)}) |"
+                     + " - |" * len(COMPETITORS))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--all", action="store_true", help="also W2 and W3 at 22 qubits")
+    parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    names = ["W1", "W2", "W3-20", "W3-22"] if args.all else ["W1", "W3-20"]
+    latency = first_call_cold_and_warm()
+    text = table(forward_rows(names), latency)
+    stamp = f"{datetime.date.today().isoformat()}, {machine()}"
+    print(f"{stamp}\n\n{text}")
+    if args.record:
+        results = Path(__file__).parent / "RESULTS.md"
+        with results.open("a") as f:
+            f.write(f"\n## {stamp}\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The benchmark workloads of ANCHORS.md, for kettle and (when installed) PennyLane.
+
+W1: 4 qubits, StronglyEntanglingLayers 2 layers (24 weights), expval(Z0).
+W2: 12 qubits, 4 layers (144 weights), expval of the ZZ chain sum_i Z_i Z_{i+1}.
+W3: 20 and 22 qubits, 2 layers, expval(Z0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+import kettle as kt
+
+WORKLOADS = {"W1": (4, 2), "W2": (12, 4), "W3-20": (20, 2), "W3-22": (22, 2)}
+
+
+def weights_for(name: str, seed: int = 0) -> np.ndarray:
+    wires, layers = WORKLOADS[name]
+    return np.random.default_rng(seed).uniform(0, 2 * np.pi, size=(layers, wires, 3))
+
+
+def kettle_circuit(name: str) -> Callable[[np.ndarray], float]:
+    wires, _ = WORKLOADS[name]
+
+    @kt.qjit(wires=wires)
+    def circuit(weights):
+        kt.StronglyEntanglingLayers(weights, wires=range(wires))
+        if name == "W2":
+            return kt.expval(kt.Hamiltonian([1.0] * (wires - 1),
+                                            [kt.Z(i) @ kt.Z(i + 1) for i in range(wires - 1)]))
+        return kt.expval(kt.Z(0))
+
+    return circuit
+
+
+def pennylane_circuit(name: str, device: str) -> Callable[[np.ndarray], float] | None:
+    """The same workload as a PennyLane QNode on `device`, or None if PennyLane is missing."""
+    try:
+        import pennylane as qml
+    except ImportError:
+        return None
+    wires, _ = WORKLOADS[name]
+    dev = qml.device(device, wires=wires)
+
+    @qml.qnode(dev)
+    def circuit(weights):
+        qml.StronglyEntanglingLayers(weights, wires=range(wires))
+        if name == "W2":
+            return qml.expval(qml.sum(*[qml.Z(i) @ qml.Z(i + 1) for i in range(wires - 1)]))
+        return qml.expval(qml.Z(0))
+
+    return circuit
