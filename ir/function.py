@@ -97,10 +97,10 @@ class Module:
         return print_module(self)
 
     def to_networkx(self, function: str | None = None):
-        """The def-use DAG of one function (default: the first kernel) as a networkx DiGraph.
+        """The def-use DAG of one function (default: the first kernel) as a networkx MultiDiGraph.
 
-        Nodes are op indices with `op` and `label` data; an edge u->v carries the value
-        produced by u and used by v. For a kernel this is the circuit DAG.
+        Nodes are op indices with `op` and `label` data; each edge u->v carries one value
+        (`value`) produced by u and used by v. For a kernel this is the circuit DAG.
         """
         from .graph import def_use_graph
 

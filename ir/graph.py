@@ -25,9 +25,12 @@ def users(fn: Function) -> dict[Value, list[Op]]:
     return out
 
 
-def def_use_graph(fn: Function) -> nx.DiGraph:
-    """Ops as nodes (by index), values as labelled edges from producer to user."""
-    g = nx.DiGraph()
+def def_use_graph(fn: Function) -> nx.MultiDiGraph:
+    """Ops as nodes (by index), values as labelled edges from producer to user.
+
+    A multigraph: two gates sharing two qubits are joined by one edge per qubit value.
+    """
+    g = nx.MultiDiGraph()
     index = {id(o): i for i, o in enumerate(fn.body)}
     made_by = producers(fn)
     for i, o in enumerate(fn.body):
