@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import GATES, Module, Value
+from ..ir import C128, GATES, Module, TensorType, Value
 from ..ir import arith as A
 from ..ir import quantum as Q
 from ..ir.function import Function, Return
@@ -45,7 +45,10 @@ def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None) ->
 
 
 def _as_value(x: Any, arg: Value) -> Any:
-    return np.asarray(x, dtype=float) if hasattr(arg.type, "shape") else float(x)
+    t = arg.type
+    element = t.element if isinstance(t, TensorType) else t
+    cast = complex if element == C128 else float  # a c128 argument keeps its imaginary part
+    return np.asarray(x, dtype=cast) if isinstance(t, TensorType) else cast(x)
 
 
 def _host_op(o, env):
