@@ -145,7 +145,7 @@ def _word_matrix(word: str, n: int) -> np.ndarray:
     letters = ["I"] * n
     for letter, index in parse_word(word):
         letters[index] = letter
-    return kron(*[PAULIS[x] for x in letters])
+    return kron(np.eye(1), *[PAULIS[x] for x in letters])  # a word on no qubits is the scalar 1
 
 
 class ReferenceKernel:
