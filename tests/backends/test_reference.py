@@ -73,6 +73,25 @@ def test_reference_expval_of_weighted_pauli_sum():
     assert e == pytest.approx(0.5 * math.cos(a) + 0.25 * math.sin(c) + 0.25, abs=1e-12)
 
 
+def test_reference_observable_on_no_qubits_is_its_coefficient():
+    # What the frontend emits for kt.expval(kt.Identity(0)) or a Hamiltonian's constant term.
+    module = verify(parse_module("""\
+module @k {
+  kernel @k(%c: f64) -> (f64, f64) {
+    %q = q.alloc {wires = 1} : !q.qubit
+    %q1 = q.gate {gate = "Hadamard"} (), (%q) : !q.qubit
+    %obs = q.obs {words = [""]} (%c), () : !q.obs
+    %e = q.expval (%obs) : f64
+    %v = q.var (%obs) : f64
+    return (%e, %v)
+  }
+}
+"""))
+    e, v = reference.run(module, -0.75)
+    assert e == pytest.approx(-0.75, abs=1e-12)
+    assert v == pytest.approx(0.0, abs=1e-12)
+
+
 def test_reference_var_of_product_observable_on_bell_state_is_zero():
     b = KernelBuilder("k", 2)
     b.gate("Hadamard", [0])
