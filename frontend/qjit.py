@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class QJIT:
         self.fn, self.wires, self.shots, self.seed, self.backend = fn, wires, shots, seed, backend
         self.rng = np.random.default_rng(seed)
         self._signature = inspect.signature(fn)
+        self._name = _symbol_name(getattr(fn, "__name__", "circuit"))
         self._cache: dict[tuple, Any] = {}
         functools.update_wrapper(self, fn)
 
@@ -98,7 +100,7 @@ class QJIT:
         with trace_scope(trace):
             outputs = self._run_circuit(trace, call_args)
             results, out_tree = flatten(trace, outputs)
-        name = self.fn.__name__
+        name = self._name
         host = Function("func", name, tuple(host_args), tuple(v.type for v in results),
                         (*trace.ops, Return(values=tuple(results))))
         module = Module(name, (*trace.kernels, host))
@@ -126,10 +128,16 @@ class QJIT:
         circuit = Circuit(self.wires, self.shots, trace, host_start=len(trace.ops))
         with circuit_scope(circuit):
             outputs = self.fn(*args)
-        kernel, region = outline(circuit, trace.unique_name(self.fn.__name__))
+        kernel, region = outline(circuit, trace.unique_name(self._name))
         trace.ops[circuit.host_start:] = region
         trace.kernels.append(kernel)
         return outputs
+
+
+def _symbol_name(name: str) -> str:
+    """`name` as an IR symbol (`<lambda>` -> `_lambda_`): the printer, parser and host codegen need one."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
 
 
 def qjit(fn: Callable | None = None, *, wires: int, shots: int | None = None,
