@@ -12,6 +12,7 @@ as `__source__` for inspection.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -94,9 +95,11 @@ def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None) -> C
     for o in fn.body:
         _emit(e, o, extracts, gathers)
     args = ", ".join(e.name(a) for a in fn.args)
-    source = f"def {fn.name}({args}):\n" + "".join(f"    {line}\n" for line in e.lines)
+    # An IR symbol may hold dots (`@a.b`) or shadow a namespace entry (`@np`); a prefixed name cannot.
+    py_name = "host_" + re.sub(r"\W", "_", fn.name)
+    source = f"def {py_name}({args}):\n" + "".join(f"    {line}\n" for line in e.lines)
     exec(compile(source, f"<kettle host @{fn.name}>", "exec"), e.namespace)
-    compiled = e.namespace[fn.name]
+    compiled = e.namespace[py_name]
     compiled.__source__ = source
     return compiled
 
