@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..ir import MeasurementError, Value, WireError
-from .tracing import HostTrace
+from .tracing import HostTrace, Tracer
 
 if TYPE_CHECKING:
     from .observables import Observable
@@ -69,7 +71,7 @@ class Circuit:
 
 def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
     """An int, a range or a sequence of ints -> a tuple of distinct non-negative ints."""
-    if isinstance(wires, (int,)) and not isinstance(wires, bool):
+    if isinstance(wires, (int, np.integer)) and not isinstance(wires, bool):
         wires = (wires,)
     try:
         items = tuple(wires)
@@ -77,9 +79,9 @@ def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
         raise WireError(f"{what}: wires must be an int or a sequence of ints, got {wires!r}") from None
     out = []
     for w in items:
-        if hasattr(w, "__index__") and not isinstance(w, bool) and not hasattr(w, "trace"):
+        if hasattr(w, "__index__") and not isinstance(w, (bool, np.bool_, Tracer)):
             w = int(w.__index__())
-        if not isinstance(w, int) or w < 0:
+        if not isinstance(w, int) or isinstance(w, bool) or w < 0:
             raise WireError(f"{what}: wire {w!r} is not a non-negative integer; wires are "
                             f"numbered 0, 1, ..., as in kt.qjit(wires=n)")
         out.append(w)
