@@ -7,6 +7,7 @@ plain `q.gate` ops with `adjoint`/`ctrl` attributes.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,8 +20,7 @@ from .operations import Operation
 def adjoint(fn: Any) -> Any:
     """The inverse of a gate object, or a function applying the inverse of `fn`'s gates."""
     if isinstance(fn, Operation):
-        fn.adjoint = not fn.adjoint
-        return fn
+        return _replace(fn, lambda op: setattr(op, "adjoint", not op.adjoint))
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -57,8 +57,7 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
         op.control_values = values + op.control_values
 
     if isinstance(fn, Operation):
-        add_controls(fn)
-        return fn
+        return _replace(fn, add_controls)
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -68,6 +67,22 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
         return result
 
     return wrapper
+
+
+def _replace(op: Operation, transform: Callable[[Operation], None]) -> Operation:
+    """A transformed copy of `op`; in a circuit it replaces `op` and is queued last (as in PennyLane).
+
+    `op` itself is left alone, so a gate built outside the circuit can be transformed
+    in it, and `kt.adjoint(op)` outside any circuit does not change `op`.
+    """
+    new = copy.copy(op)
+    transform(new)
+    circuit = current_circuit()
+    if circuit is not None:
+        circuit.check_wires(new.all_wires, new.name)  # `op` may come from outside the circuit
+        circuit.remove(op)
+        circuit.record(new)
+    return new
 
 
 def _requeue(ops: Any, transform: Callable[[Operation], None]) -> None:
