@@ -21,6 +21,8 @@ def adjoint(fn: Any) -> Any:
     """The inverse of a gate object, or a function applying the inverse of `fn`'s gates."""
     if isinstance(fn, Operation):
         return _replace(fn, lambda op: setattr(op, "adjoint", not op.adjoint))
+    if _is_gate_class(fn):  # a gate object, so that it also works outside a circuit
+        return wraps(fn)(lambda *args, **kwargs: adjoint(fn(*args, **kwargs)))
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -58,6 +60,8 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
 
     if isinstance(fn, Operation):
         return _replace(fn, add_controls)
+    if _is_gate_class(fn):
+        return wraps(fn)(lambda *args, **kwargs: _replace(fn(*args, **kwargs), add_controls))
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -67,6 +71,10 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
         return result
 
     return wrapper
+
+
+def _is_gate_class(fn: Any) -> bool:
+    return isinstance(fn, type) and issubclass(fn, Operation)
 
 
 def _replace(op: Operation, transform: Callable[[Operation], None]) -> Operation:
@@ -89,4 +97,5 @@ def _requeue(ops: Any, transform: Callable[[Operation], None]) -> None:
     circuit = current_circuit()
     for op in list(ops):
         transform(op)
+        circuit.check_wires(op.all_wires, op.name)  # controls may come from outside the circuit
         circuit.record(op)
