@@ -229,8 +229,9 @@ _UNARY_LOOPS.update({np.positive: _elementwise(lambda x: x), np.conjugate: _elem
 
 def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """NumPy ufunc on tracers/arrays of tracers, element by element, as IR ops."""
-    if kwargs.get("out") is not None:
-        raise TraceError(f"np.{ufunc.__name__}(..., out=...) cannot write into a traced array")
+    out = kwargs.pop("out", None)
+    if out is not None:
+        return _into(out, apply_ufunc(ufunc, method, inputs, kwargs), ufunc)
     kwargs = {k: v for k, v in kwargs.items() if k != "dtype"}
     objects = _as_objects(inputs)
     if ufunc in _UNARY_LOOPS and method == "__call__":
@@ -240,6 +241,16 @@ def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     supported = sorted(f"np.{u.__name__}" for u in (*_UNARY_LOOPS, *OBJECT_NATIVE))
     raise TraceError(f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method} is not "
                      f"supported on traced values; supported: {', '.join(supported)}")
+
+
+def _into(out: Any, result: Any, ufunc: np.ufunc) -> Any:
+    """Write `result` into `out` (NumPy's own np.mean(x, axis) divides in place), if it can hold tracers."""
+    target = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+    if not (isinstance(target, np.ndarray) and target.dtype == object):
+        raise TraceError(f"np.{ufunc.__name__}(..., out=...) cannot write traced values into a "
+                         f"numeric array; use the returned value instead")
+    target[...] = result
+    return target
 
 
 def _as_objects(xs: tuple) -> tuple:
