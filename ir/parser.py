@@ -164,6 +164,8 @@ def _attr_dict(tree: lark.Tree) -> dict[str, Any]:
     out = {}
     for entry in _children(tree):
         key, value = entry.children
+        if str(key) in out:
+            raise IRParseError(f"attribute {str(key)!r} is given twice", key.line, key.column)
         out[str(key)] = _attr_value(value)
     return out
 
