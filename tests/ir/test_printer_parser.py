@@ -34,6 +34,7 @@ from kettle.ir import (
     tensor,
     verify,
 )
+from kettle.ir.builder import KernelBuilder
 
 
 def _canonical(value: Any) -> Any:
@@ -180,8 +181,18 @@ def _function_with_note(note: str) -> Module:
 @example("back\\slash \\n \\\" end\\")
 @example("ünïcødé ψ 😀 \u2028")
 @example("line\nbreak\ttab\x00nul")
+@example("a // not a comment")
 def test_printer_parser_round_trip_string_attribute(note):
     assert _round_trip(_function_with_note(note)).functions[0].attrs == {"note": note}
+
+
+def test_printer_parser_round_trip_sampling_kernel():
+    b = KernelBuilder("k", 2, 1, shots=25)
+    b.gate("RY", [1], [b.param(0)])
+    outputs = [b.bits([1, 0]), b.sample(b.hermitian(np.diag([1.5, -0.5j * 1j]), [0]))]
+    text = print_module(Module("k", (b.build(outputs),)))
+    assert "attributes {shots = 25}" in text and "tensor<25x2xi64>" in text
+    assert print_module(parse_module(text)) == text
 
 
 def test_printer_keeps_string_attribute_on_one_line():
@@ -268,8 +279,8 @@ def _parse_error(text: str) -> IRParseError:
 
 
 def test_parse_error_is_a_kettle_error():
-    assert issubclass(IRParseError, kettle.ir.KettleError)
-    assert kettle.ir.IRParseError is IRParseError
+    assert kettle.IRParseError is IRParseError
+    assert issubclass(kettle.IRParseError, kettle.KettleError)
 
 
 def test_parse_error_syntax_reports_the_unexpected_token():
@@ -299,6 +310,19 @@ def test_parse_error_unknown_attribute_points_at_the_attribute():
     error = _parse_error(_with_line(2, '%q1 = q.gate {gate = "RX", bogus = 1} (%p0), (%q0) : !q.qubit'))
     assert (error.line, error.column) == (5, 32)
     assert "no attribute 'bogus'" in str(error)
+
+
+def test_parse_error_attribute_given_twice():
+    error = _parse_error(_with_line(2, '%q1 = q.gate {gate = "RX", gate = "RY"} (%p0), (%q0) : !q.qubit'))
+    assert (error.line, error.column) == (5, 32)
+    assert "attribute 'gate' is given twice" in str(error)
+
+
+def test_parse_error_function_attribute_given_twice():
+    text = GOOD.replace("-> (f64) {", "-> (f64) attributes {shots = 1, shots = 2} {")
+    error = _parse_error(text)
+    assert (error.line, error.column) == (2, 69)
+    assert "attribute 'shots' is given twice" in str(error)
 
 
 def test_parse_error_missing_required_attribute():
