@@ -189,7 +189,7 @@ def test_printer_parser_round_trip_string_attribute(note):
 def test_printer_parser_round_trip_sampling_kernel():
     b = KernelBuilder("k", 2, 1, shots=25)
     b.gate("RY", [1], [b.param(0)])
-    outputs = [b.bits([1, 0]), b.sample(b.hermitian(np.diag([1.5, -0.5j * 1j]), [0]))]
+    outputs = [b.bits([1, 0]), b.sample(b.hermitian(np.diag([1.5, -0.5]), [0]))]
     text = print_module(Module("k", (b.build(outputs),)))
     assert "attributes {shots = 25}" in text and "tensor<25x2xi64>" in text
     assert print_module(parse_module(text)) == text
