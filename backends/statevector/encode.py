@@ -1,0 +1,89 @@
+"""Assemble the int64 instruction table and the constant pools the kernels read.
+
+Gate actions become one APPLY_* instruction on a register (the state, a chunk of it, or a
+fused block being built); parametric ones also get a BUILD_* instruction in the prep
+section that writes their matrix into scratch once per call. Identical constant data
+(40 CNOTs, 40 Rot eigen-factors) is stored once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import opcodes as O
+from .gate_actions import GateAction
+from .pools import ComplexPool, Scalars
+
+APPLY_OPCODES = {"dense": O.APPLY_DENSE, "diag": O.APPLY_DIAG, "perm": O.APPLY_PERM,
+                 "parity": O.APPLY_PARITY}
+
+
+class Encoder:
+    """Appends instructions to the prep section and hands out deduplicated constants."""
+
+    def __init__(self, scalars: Scalars, cpool: ComplexPool):
+        self.scalars, self.cpool = scalars, cpool
+        self.prep: list[tuple[int, ...]] = []
+        self._complex: dict[bytes, int] = {}
+        self._real: dict[bytes, int] = {}
+
+    def complex_data(self, values: np.ndarray) -> int:
+        values = np.ascontiguousarray(values, dtype=complex).reshape(-1)
+        key = values.tobytes()
+        if key not in self._complex:
+            self._complex[key] = self.cpool.add(values)
+        return self._complex[key]
+
+    def real_data(self, values: np.ndarray) -> int:
+        values = np.ascontiguousarray(values, dtype=float).reshape(-1)
+        key = values.tobytes()
+        if key not in self._real:
+            self._real[key] = self.scalars.array(values)
+        return self._real[key]
+
+    def matrix_offset(self, a: GateAction) -> int:
+        """Where the action's matrix (or diagonal / phases) lives: constant or built per call."""
+        d = 2 ** len(a.targets)
+        if a.is_constant:
+            return self.complex_data(a.data.T if a.kind == "dense" else a.data)
+        if a.kind == "dense":
+            out = self.cpool.scratch(d * d)
+            fields = [x for f in a.factors for x in (
+                f.reg, f.sign, self.real_data(f.eigenvalues),
+                self.complex_data(f.projectors.transpose(0, 2, 1)))]
+            self.prep.append((O.BUILD_DENSE, out, d, len(a.factors), *fields))
+            return out
+        size = 2 if a.kind == "parity" else d
+        out = self.cpool.scratch(size)
+        fields = [x for f in a.factors for x in (f.reg, f.sign, self.real_data(f.eigenvalues))]
+        self.prep.append((O.BUILD_DIAG, out, size, len(a.factors), *fields))
+        return out
+
+    def apply(self, a: GateAction, bit_of: Callable[[int], int], nq: int, reg: int = -1,
+              mat: int | None = None, kind: str | None = None) -> tuple[int, ...]:
+        """The APPLY instruction of `a` on an nq-qubit register whose wire w is bit `bit_of(w)`."""
+        kind = kind or a.kind
+        targets = [bit_of(w) for w in a.targets]
+        controls = [bit_of(w) for w in a.controls]
+        cmask = sum(1 << b for b in controls)
+        cval = sum(1 << b for b, v in zip(controls, a.values) if v)
+        fixed = sorted(targets + controls)
+        mat = self.matrix_offset(a) if mat is None else mat
+        perm = list(a.perm) if kind == "perm" else []
+        return (APPLY_OPCODES[kind], reg, nq, cmask, cval, mat, len(targets), len(fixed),
+                *targets, *fixed, *perm)
+
+
+def assemble(n: int, n_params: int, out_size: int, prep: list[tuple[int, ...]],
+             body: list[tuple[int, ...]]) -> tuple[np.ndarray, int]:
+    """The code array (header, prep, body) and the index where the body starts."""
+    code = [n, 0, out_size, n_params]
+    for ins in prep:
+        code += [ins[0], len(ins) + 1, *ins[1:]]
+    prep_end = len(code)
+    code[O.H_PREP_END] = prep_end
+    for ins in body:
+        code += [ins[0], len(ins) + 1, *ins[1:]]
+    return np.array(code, dtype=np.int64), prep_end

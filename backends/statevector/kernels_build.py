@@ -1,0 +1,85 @@
+"""Numba kernels that build gate matrices from parameters, once per call before the sweep.
+
+A parametric gate is `prod_f V_f diag(exp(-i s theta_f lambda_f)) V_f^dagger` (the gate
+table's eigen-factors); the lowering stores each factor as its eigenvalues and the
+projectors `v_j v_j^dagger`, so one factor costs `d` exponentials and a `d x d` sum.
+Diagonal gates only need the generators' diagonals. Fused blocks start as the identity
+(`init_block`) and the member gates are applied to its columns by the ordinary gate kernels.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
+
+
+@njit(cache=True, nogil=True)
+def _phase(x):
+    """exp(-i x) from real functions (cheaper to compile than the complex exp overload)."""
+    return complex(math.cos(x), -math.sin(x))
+
+
+@njit(cache=True, nogil=True)
+def build_dense(code, pc, regs, mats):
+    """BUILD_DENSE: write the column-major d x d matrix of a parametric gate at `out`.
+
+    Flat 1-D scratch and explicit loops on purpose: 2-D arrays and slice assignment pull
+    in numba library code that multiplies the cold compile time.
+    """
+    out, d, nf = code[pc + 2], code[pc + 3], code[pc + 4]
+    dd = d * d
+    acc = np.zeros(dd, np.complex128)
+    factor = np.empty(dd, np.complex128)
+    product = np.empty(dd, np.complex128)
+    for r in range(d):
+        acc[r * d + r] = 1.0
+    q = pc + 5
+    for _ in range(nf):
+        theta = regs[code[q]] * code[q + 1]
+        lam, proj = code[q + 2], code[q + 3]
+        for x in range(dd):
+            factor[x] = 0j
+        for j in range(d):
+            e = _phase(theta * regs[lam + j])
+            base = proj + j * dd
+            for x in range(dd):
+                factor[x] += e * mats[base + x]
+        for c in range(d):  # column-major: product = factor @ acc
+            for r in range(d):
+                s = 0j
+                for j in range(d):
+                    s += factor[j * d + r] * acc[c * d + j]
+                product[c * d + r] = s
+        for x in range(dd):
+            acc[x] = product[x]
+        q += 4
+    for x in range(dd):
+        mats[out + x] = acc[x]
+
+
+@njit(cache=True, nogil=True)
+def build_diag(code, pc, regs, mats):
+    """BUILD_DIAG: write the d diagonal entries of a diagonal parametric gate at `out`."""
+    out, d, nf = code[pc + 2], code[pc + 3], code[pc + 4]
+    for m in range(d):
+        phase = 0.0
+        q = pc + 5
+        for _ in range(nf):
+            phase += regs[code[q]] * code[q + 1] * regs[code[q + 2] + m]
+            q += 3
+        mats[out + m] = _phase(phase)
+
+
+@njit(cache=True, nogil=True)
+def init_block(code, pc, mats):
+    """BLOCK_INIT: the identity as a 2kb-qubit register (column index high, row index low)."""
+    out, kb = code[pc + 2], code[pc + 3]
+    d = 1 << kb
+    for x in range(d * d):
+        mats[out + x] = 0j
+    for r in range(d):
+        mats[out + r * d + r] = 1.0

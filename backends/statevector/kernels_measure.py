@@ -1,0 +1,133 @@
+"""Numba kernels for measurements on the final state, none of which copies it (except
+`rotated_probs`, which must): Pauli-sum expval and var, matrix expval, probs marginals.
+
+A Pauli word is three masks: `xmask` (X or Y positions), `zmask` (Y or Z positions) and
+the number of Y's, so `(P psi)[i] = i^ny (-1)^popcount(j & zmask) psi[j]` with
+`j = i ^ xmask`: one pass pairing amplitudes, no matrix and no scratch state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
+from .kernels_gates import apply_dense, parity, sorted_copy, spread
+
+
+@njit(cache=True, nogil=True)
+def _i_power(ny):
+    r = ny & 3
+    if r == 0:
+        return 1.0 + 0j
+    if r == 1:
+        return 1j
+    if r == 2:
+        return -1.0 + 0j
+    return -1j
+
+
+@njit(cache=True, nogil=True)
+def pauli_expval(vec, xmask, zmask, ny):
+    """<psi|P|psi> for one Pauli word."""
+    if xmask == 0:
+        s = 0.0
+        for i in range(len(vec)):
+            a = vec[i]
+            p = a.real * a.real + a.imag * a.imag
+            s += -p if parity(i & zmask) else p
+        return s
+    acc = 0j
+    for i in range(len(vec)):
+        j = i ^ xmask
+        t = np.conj(vec[i]) * vec[j]
+        acc += -t if parity(j & zmask) else t
+    return (acc * _i_power(ny)).real
+
+
+@njit(cache=True, nogil=True)
+def _coeff(regs, r):
+    return 1.0 if r < 0 else regs[r]
+
+
+@njit(cache=True, nogil=True)
+def expval_terms(vec, code, pc, regs):
+    """EXPVAL_TERMS: sum_k c_k <P_k>, one pass per term."""
+    nt = code[pc + 3]
+    total = 0.0
+    q = pc + 4
+    for _ in range(nt):
+        total += _coeff(regs, code[q]) * pauli_expval(vec, code[q + 1], code[q + 2], code[q + 3])
+        q += 4
+    return total
+
+
+@njit(cache=True, nogil=True)
+def var_terms(vec, code, pc, regs):
+    """VAR_TERMS: <H^2> - <H>^2 with phi = H psi formed one amplitude at a time (no scratch)."""
+    nt = code[pc + 3]
+    q0 = pc + 4
+    sq = 0.0
+    mean = 0j
+    for i in range(len(vec)):
+        phi = 0j
+        q = q0
+        for _ in range(nt):
+            j = i ^ code[q + 1]
+            t = _coeff(regs, code[q]) * _i_power(code[q + 3]) * vec[j]
+            phi += -t if parity(j & code[q + 2]) else t
+            q += 4
+        sq += phi.real * phi.real + phi.imag * phi.imag
+        mean += np.conj(vec[i]) * phi
+    return sq - mean.real * mean.real
+
+
+@njit(cache=True, nogil=True)
+def _gather_setup(bits):
+    k = len(bits)
+    offs = np.zeros(1 << k, np.int64)
+    for m in range(1 << k):
+        for a in range(k):
+            if (m >> (k - 1 - a)) & 1:
+                offs[m] |= 1 << bits[a]
+    return offs, sorted_copy(bits)
+
+
+@njit(cache=True, nogil=True)
+def expval_matrix(vec, nq, m, bits):
+    """<psi| M (on `bits`, column-major) |psi>."""
+    offs, fixed = _gather_setup(bits)
+    d = len(offs)
+    amps = np.empty(d, np.complex128)
+    total = 0j
+    for f in range(1 << (nq - len(bits))):
+        i = spread(f, fixed)
+        for c in range(d):
+            amps[c] = vec[i + offs[c]]
+        for r in range(d):
+            acc = 0j
+            for c in range(d):
+                acc += m[c * d + r] * amps[c]
+            total += np.conj(amps[r]) * acc
+    return total.real
+
+
+@njit(cache=True, nogil=True)
+def probs(vec, bits, out, slot):
+    """Marginal probabilities of `bits` (bits[0] most significant) added into out[slot:]."""
+    k = len(bits)
+    for i in range(len(vec)):
+        a = vec[i]
+        idx = 0
+        for b in range(k):
+            idx = (idx << 1) | ((i >> bits[b]) & 1)
+        out[slot + idx] += a.real * a.real + a.imag * a.imag
+
+
+@njit(cache=True, nogil=True)
+def rotated_probs(vec, nq, m, bits, out, slot):
+    """Probabilities of `bits` after applying M to a copy: eigenbasis statistics."""
+    rotated = vec.copy()
+    no_controls = nq - nq  # a variable, not the literal 0: a literal would compile apply_dense again
+    apply_dense(rotated, nq, no_controls, m, bits, sorted_copy(bits))
+    probs(rotated, bits, out, slot)

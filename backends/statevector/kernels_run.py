@@ -1,0 +1,97 @@
+"""The interpreter: one disk-cached numba function runs any lowered program.
+
+`run_program` is the whole call for states that fit in cache (one dispatch, a few
+microseconds of overhead). Large states use `prepare` + `exec_code` (+ the threaded
+`run_group` in kernels_parallel.py) driven from Python, where per-dispatch cost is noise.
+
+The call tree is kept flat on purpose: numba re-optimises every callee's code inside each
+caller, so each extra layer adds the whole library's LLVM time to the cold compile.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
+from . import opcodes as O
+from .kernels_build import build_dense, build_diag, init_block
+from .kernels_gates import apply_dense, apply_dense1, apply_dense2, apply_diag, apply_parity, apply_perm
+from .kernels_measure import expval_matrix, expval_terms, probs, rotated_probs, var_terms
+
+
+@njit(cache=True, nogil=True)
+def exec_code(code, start, end, vec, regs, mats, out):
+    """Run the instructions in code[start:end] on `vec` (the state or one chunk of it)."""
+    pc = start
+    while pc < end:
+        op = code[pc]
+        if op >= O.APPLY_DENSE:
+            if op <= O.APPLY_PARITY:
+                reg, nq, cval, mat, k = code[pc + 2], code[pc + 3], code[pc + 5], code[pc + 6], code[pc + 7]
+                t0 = pc + O.F_TARGETS
+                f0 = t0 + k
+                f1 = f0 + code[pc + O.F_NFIXED]
+                targets = code[t0:f0]
+                fixed = code[f0:f1]
+                v = vec if reg < 0 else mats[reg:reg + (1 << nq)]
+                d = 1 << k
+                if op == O.APPLY_DENSE:
+                    m = mats[mat:mat + d * d]
+                    if k == 1:
+                        apply_dense1(v, nq, cval, m, targets, fixed)
+                    elif k == 2:
+                        apply_dense2(v, nq, cval, m, targets, fixed)
+                    else:
+                        apply_dense(v, nq, cval, m, targets, fixed)
+                elif op == O.APPLY_DIAG:
+                    apply_diag(v, nq, cval, mats[mat:mat + d], targets, fixed)
+                elif op == O.APPLY_PERM:
+                    apply_perm(v, nq, cval, mats[mat:mat + d], targets, fixed, code[f1:f1 + d])
+                else:
+                    apply_parity(v, nq, code[pc + 4], cval, mats[mat:mat + 2], targets)
+            else:
+                _measure(code, pc, vec, regs, mats, out)
+        elif op == O.BUILD_DENSE:
+            build_dense(code, pc, regs, mats)
+        elif op == O.BUILD_DIAG:
+            build_diag(code, pc, regs, mats)
+        else:
+            init_block(code, pc, mats)
+        pc += code[pc + 1]
+
+
+@njit(cache=True, nogil=True)
+def _measure(code, pc, vec, regs, mats, out):
+    op, slot = code[pc], code[pc + 2]
+    if op == O.EXPVAL_TERMS:
+        out[slot] = expval_terms(vec, code, pc, regs)
+    elif op == O.VAR_TERMS:
+        out[slot] = var_terms(vec, code, pc, regs)
+    elif op == O.PROBS:
+        k = code[pc + 3]
+        probs(vec, code[pc + 4:pc + 4 + k], out, slot)
+    else:
+        nq = code[O.H_QUBITS]
+        mat, k = code[pc + 3], code[pc + 4]
+        bits = code[pc + 5:pc + 5 + k]
+        m = mats[mat:mat + (1 << (2 * k))]
+        if op == O.EXPVAL_MATRIX:
+            out[slot] = expval_matrix(vec, nq, m, bits)
+        else:
+            rotated_probs(vec, nq, m, bits, out, slot)
+
+
+@njit(cache=True, nogil=True)
+def run_program(code, regs, cpool):
+    """The whole run for small states: build matrices, evolve |0...0>, measure into `out`.
+
+    `regs` is the parameters followed by the register pool (the caller concatenates).
+    """
+    mats = cpool.copy()
+    out = np.zeros(code[O.H_OUT_SIZE])
+    state = np.zeros(1 << code[O.H_QUBITS], np.complex128)
+    state[0] = 1.0
+    exec_code(code, O.HEADER, code[O.H_PREP_END], state, regs, mats, out)
+    exec_code(code, code[O.H_PREP_END], len(code), state, regs, mats, out)
+    return state, out

@@ -1,0 +1,98 @@
+"""`compile_kernel`: lower a kernel to a Program, and `Program.run`: one call of it.
+
+The hot path for small states is one numba dispatch (`run_program`) plus reading floats
+out of the output vector; everything else (shots, host prelude, permuted state, threads
+for big states) is only paid by kernels that use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...ir import BackendError, Function
+from .encode import Encoder, assemble
+from .lowering import lower
+from .measurements import RunContext
+
+_NO_PARAMS = np.zeros(0)
+
+
+def compile_kernel(fn: Function) -> Program:
+    """Lower `fn` (a kernel) into a Program for the numba kernels.
+
+    Raises:
+        BackendError: an op, a gate width or a measurement this backend cannot run.
+    """
+    lowered = lower(fn)
+    enc = Encoder(lowered.scalars, lowered.cpool)
+    bit = lowered.n - 1
+    body = [enc.apply(a, lambda w: bit - w, lowered.n) for a in lowered.actions]
+    body += lowered.measurements.instructions
+    code, _ = assemble(lowered.n, lowered.n_params, lowered.measurements.out_size, enc.prep, body)
+    return Program(fn, code, lowered)
+
+
+class Program:
+    """A lowered kernel: instruction table, pools, and the steps that read its results."""
+
+    def __init__(self, fn: Function, code: np.ndarray, lowered) -> None:
+        from . import kernels_run  # numba is imported here, at first compile, not at import
+
+        self.name = fn.name
+        self.shots = fn.shots
+        self.n_qubits = lowered.n
+        self.n_params = lowered.n_params
+        self.code = code
+        self.rpool = np.array(lowered.scalars.pool, dtype=np.float64)
+        self.cpool = lowered.cpool.array()
+        self._scalars = lowered.scalars if lowered.scalars.prelude else None
+        self._needs_shared = lowered.measurements.needs_shared
+        index = {v: i for i, (v, _) in enumerate(lowered.steps)}
+        self._steps = [s for _, s in lowered.steps]
+        self._outputs = [index[v] for v in lowered.outputs]
+        self._floats = _float_slots(lowered)
+        self._run = kernels_run.run_program
+
+    def run(self, params: np.ndarray | None = None, rng: np.random.Generator | None = None) -> tuple:
+        """Run once. Returns the kernel's results in `return` order.
+
+        Raises:
+            BackendError: wrong parameter count, or shots without an rng.
+        """
+        params = self._check(params)
+        rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
+        state, out = self._run(self.code, np.concatenate((params, rpool)), self.cpool)
+        if self._floats is not None:
+            values = out.tolist()
+            return tuple([values[i] for i in self._floats])
+        ctx = RunContext(state, out, lambda r: params[r] if r < self.n_params else rpool[r - self.n_params])
+        if self.shots is not None:
+            if rng is None:
+                raise BackendError(f"statevector: kernel @{self.name} has shots={self.shots}; "
+                                   "pass a numpy Generator as rng")
+            ctx.shots, ctx.rng = self.shots, rng
+            if self._needs_shared:
+                from .sampling import basis_samples
+
+                ctx.shared = basis_samples(state, self.shots, rng)
+        results = [step(ctx) for step in self._steps]
+        return tuple(results[i] for i in self._outputs)
+
+    def _check(self, params) -> np.ndarray:
+        if params is None:
+            params = _NO_PARAMS
+        elif type(params) is not np.ndarray or params.dtype != np.float64 or params.ndim != 1:
+            params = np.ascontiguousarray(params, dtype=np.float64).reshape(-1)
+        if params.shape[0] != self.n_params:
+            raise BackendError(f"statevector: kernel @{self.name} takes {self.n_params} "
+                               f"parameter(s), got {params.shape[0]}")
+        return params
+
+
+def _float_slots(lowered) -> list[int] | None:
+    """Output slots when every result is an exact scalar read straight from `out` (the fast path)."""
+    if lowered.measurements.shots is not None:
+        return None
+    steps = dict(lowered.steps)
+    slots = [getattr(steps[v], "slot", None) for v in lowered.outputs]
+    return None if None in slots else slots

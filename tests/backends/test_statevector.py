@@ -1,0 +1,172 @@
+"""The statevector backend against the reference interpreter on random kernels and targeted circuits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from kettle.backends import reference
+from kettle.backends.statevector import compile_kernel
+from kettle.ir import Module
+from kettle.ir.builder import KernelBuilder
+from tests.strategies import kernels
+
+ATOL = 1e-10
+
+
+def assert_same(module: Module, params: np.ndarray) -> None:
+    want = reference.run(module, params)
+    got = compile_kernel(module.entry).run(params)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
+
+
+@given(kernels())
+def test_statevector_matches_reference_on_random_kernels(case):
+    module, params = case
+    assert_same(module, params)
+
+
+@given(kernels(max_wires=3, max_gates=60))
+def test_statevector_matches_reference_on_deep_small_kernels(case):
+    module, params = case
+    assert_same(module, params)
+
+
+def build(wires: int, n_params: int, body) -> tuple[Module, KernelBuilder]:
+    b = KernelBuilder("k", wires, n_params)
+    outputs = body(b)
+    return Module("k", (b.build(outputs),)), b
+
+
+def _layer(b: KernelBuilder, wires: int, slot: int = 0) -> int:
+    for w in range(wires):
+        b.gate("Rot", [w], [b.param(slot), b.param(slot + 1), b.param(slot + 2)])
+        slot += 3
+    for w in range(wires - 1):
+        b.gate("CNOT", [w, w + 1])
+    return slot
+
+
+def _random_params(n: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(-np.pi, np.pi, n)
+
+
+@pytest.mark.parametrize("wires", [1, 2, 3, 4, 5, 6])
+def test_statevector_multirz_on_any_width(wires):
+    def body(b):
+        _layer(b, wires)
+        b.gate("MultiRZ", list(range(wires))[::-1], [b.param(3 * wires)])
+        b.gate("MultiRZ", list(range(wires)), [b.const(0.37)], adjoint=True)
+        return [b.state()]
+
+    module, _ = build(wires, 3 * wires + 1, body)
+    assert_same(module, _random_params(3 * wires + 1))
+
+
+@pytest.mark.parametrize("ctrl", [(True,), (False,), (False, True), (True, False, False)])
+def test_statevector_controlled_gates_with_mixed_control_values(ctrl):
+    n = len(ctrl) + 3
+
+    def body(b):
+        _layer(b, n)
+        wires = list(range(n))[::-1]
+        b.gate("CRot", wires[:len(ctrl) + 2], [b.param(3 * n), b.param(3 * n + 1), b.param(0)], ctrl=ctrl)
+        b.gate("Toffoli", wires[:len(ctrl) + 3][::-1], ctrl=ctrl)
+        b.gate("PhaseShift", wires[:len(ctrl) + 1], [b.param(2)], ctrl=ctrl, adjoint=True)
+        b.gate("ISWAP", wires[:len(ctrl) + 2], ctrl=ctrl)
+        b.gate("MultiRZ", wires[:len(ctrl) + 2], [b.param(1)], ctrl=ctrl)
+        return [b.state()]
+
+    module, _ = build(n, 3 * n + 2, body)
+    assert_same(module, _random_params(3 * n + 2))
+
+
+def test_statevector_permutation_and_diagonal_gates():
+    def body(b):
+        _layer(b, 4)
+        for name, wires in [("SWAP", [3, 0]), ("CSWAP", [2, 0, 3]), ("PauliY", [1]), ("ISWAP", [0, 2]),
+                            ("CY", [3, 1]), ("S", [2]), ("T", [0]), ("CZ", [1, 3]), ("PauliZ", [0])]:
+            b.gate(name, wires)
+            b.gate(name, wires[::-1], adjoint=True)
+        b.gate("IsingZZ", [2, 1], [b.param(0)])
+        b.gate("ControlledPhaseShift", [0, 3], [b.param(1)], adjoint=True)
+        b.gate("CRZ", [3, 2], [b.const(0.4)])
+        return [b.state()]
+
+    module, _ = build(4, 12, body)
+    assert_same(module, _random_params(12))
+
+
+def test_statevector_dense_three_qubit_unitary():
+    rng = np.random.default_rng(3)
+    q, _ = np.linalg.qr(rng.normal(size=(8, 8)) + 1j * rng.normal(size=(8, 8)))
+
+    def body(b):
+        _layer(b, 5)
+        b.unitary(q, [4, 1, 2])
+        b.unitary(np.linalg.qr(q[2:4, 2:4])[0], [3])
+        b.unitary(np.linalg.qr(q[:4, :4])[0], [0, 3])
+        return [b.state(), b.probs([2, 4])]
+
+    module, _ = build(5, 15, body)
+    assert_same(module, _random_params(15))
+
+
+def test_statevector_probs_on_permuted_wire_subsets():
+    def body(b):
+        _layer(b, 4)
+        return [b.probs([3, 1]), b.probs([2, 0, 3]), b.probs([0, 1, 2, 3]), b.probs([1])]
+
+    module, _ = build(4, 12, body)
+    assert_same(module, _random_params(12))
+
+
+def test_statevector_state_is_in_wire_order():
+    def body(b):
+        b.gate("PauliX", [0])
+        return [b.state()]
+
+    module, _ = build(3, 0, body)
+    (state,) = compile_kernel(module.entry).run(None)
+    assert state.dtype == np.complex128 and state.shape == (8,)
+    assert state[0b100] == 1.0  # wire 0 is the most significant bit
+
+
+def test_statevector_hermitian_expval_and_var():
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+    h = a + a.conj().T
+
+    def body(b):
+        _layer(b, 3)
+        return [b.expval(b.hermitian(h, [2, 0])), b.var(b.hermitian(h, [1, 2])),
+                b.var(b.obs(["X0 Y1", "Z2", ""], [0, 1, 2], [b.param(0), b.param(1), b.param(2)]))]
+
+    module, _ = build(3, 9, body)
+    assert_same(module, _random_params(9))
+
+
+def test_statevector_outputs_have_result_types():
+    def body(b):
+        _layer(b, 2)
+        return [b.expval(b.obs(["Z0"], [0, 1])), b.probs([1]), b.state()]
+
+    module, _ = build(2, 6, body)
+    e, p, s = compile_kernel(module.entry).run(_random_params(6))
+    assert type(e) is float
+    assert p.dtype == np.float64 and p.shape == (2,)
+    assert s.dtype == np.complex128 and s.shape == (4,)
+
+
+def test_statevector_kernel_without_parameters():
+    def body(b):
+        b.gate("Hadamard", [0])
+        b.gate("CNOT", [0, 1])
+        return [b.expval(b.obs(["Z0 Z1"], [0, 1]))]
+
+    module, _ = build(2, 0, body)
+    assert compile_kernel(module.entry).run(None)[0] == pytest.approx(1.0)
