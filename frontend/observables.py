@@ -101,7 +101,8 @@ class Hermitian(Observable):
             raise ShapeError(f"Hermitian on {len(self._wires)} wire(s) needs a {dim}x{dim} matrix, "
                              f"got shape {m.shape}")
         if not np.allclose(m, m.conj().T, atol=1e-10):
-            raise TraceError("kt.Hermitian: the matrix is not Hermitian (A != A^dagger)")
+            raise TraceError("kt.Hermitian: the matrix is not Hermitian (A != A^dagger); pass a "
+                             "matrix equal to its conjugate transpose, e.g. (A + A.conj().T) / 2")
         self.matrix_value = m
 
     @property

@@ -67,8 +67,10 @@ class Operation:
         given = len(args) - (1 if wires is None and args else 0)
         if wires is None and len(args) <= self.num_params:
             raise WireError(f"{self.name} needs wires: call {self.signature()}")
+        one_wire = self.spec is not None and self.spec.num_wires == 1
+        several = "" if one_wire else "; several wires go in one list, wires=[0, 1]"
         raise ShapeError(f"{self.name} takes {self.num_params} parameter(s), got {given}: "
-                         f"call {self.signature()}")
+                         f"call {self.signature()}{several}")
 
     def _check_width(self) -> None:
         width = self.spec.num_wires if self.spec else None
@@ -186,7 +188,8 @@ class QubitUnitary(Operation):
             raise ShapeError(f"QubitUnitary on {len(self.wires)} wire(s) needs a "
                              f"{2 ** len(self.wires)}x{2 ** len(self.wires)} matrix, got shape {m.shape}")
         if not np.allclose(m.conj().T @ m, np.eye(len(m)), atol=1e-8):
-            raise TraceError("QubitUnitary: the matrix is not unitary (U^dagger U != I)")
+            raise TraceError("QubitUnitary: the matrix is not unitary (U^dagger U != I); pass a "
+                             "unitary matrix, or build the operation from parametrised gates")
         self.params = (m,)
         self.adjoint = False
         self.controls, self.control_values = (), ()
