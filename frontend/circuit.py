@@ -71,7 +71,7 @@ class Circuit:
 
 def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
     """An int, a range or a sequence of ints -> a tuple of distinct non-negative ints."""
-    if isinstance(wires, (int, np.integer)) and not isinstance(wires, bool):
+    if isinstance(wires, (int, np.integer, Tracer)) and not isinstance(wires, bool):
         wires = (wires,)
     try:
         items = tuple(wires)
@@ -81,6 +81,9 @@ def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
     for w in items:
         if hasattr(w, "__index__") and not isinstance(w, (bool, np.bool_, Tracer)):
             w = int(w.__index__())
+        if isinstance(w, Tracer):
+            raise WireError(f"{what}: a wire cannot be a traced value, it must be known when the "
+                            f"function is traced; pass wire numbers as Python ints (static arguments)")
         if not isinstance(w, int) or isinstance(w, bool) or w < 0:
             raise WireError(f"{what}: wire {w!r} is not a non-negative integer; wires are "
                             f"numbered 0, 1, ..., as in kt.qjit(wires=n)")
