@@ -21,11 +21,18 @@ class OpaqueResult:
     def __init__(self, record: MeasurementRecord):
         self.record = record
 
+    @property
+    def measurement(self) -> str:
+        """The user's name for it: the record kind "bits" is kt.sample(wires=...)."""
+        if self.record.counts:
+            return "counts"
+        return "state" if self.record.kind == "state" else "sample"
+
     def __repr__(self) -> str:
-        return f"<{self.record.kind} result: only known when the circuit runs>"
+        return f"<kt.{self.measurement} result: only known when the circuit runs>"
 
     def _refuse(self, *args: Any) -> Any:
-        raise TraceError(f"the result of kt.{self.record.kind} cannot be computed on inside a "
+        raise TraceError(f"the result of kt.{self.measurement} cannot be computed on inside a "
                          f"qjit function; return it and process it after the call")
 
     __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = __getitem__ = _refuse
