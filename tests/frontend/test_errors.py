@@ -1,0 +1,321 @@
+"""User mistakes: each raises a kt.KettleError subclass whose message names the mistake and the fix.
+
+Every test asserts the exact error type and fragments of the message (the mistake, and
+the fix it suggests), so a vaguer message or a bare traceback from deep inside the
+compiler fails the test.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+import kettle as kt
+
+
+@contextmanager
+def raises(error: type[kt.KettleError], *fragments: str):
+    """Expect `error` (exactly that class or a subclass) with every fragment in its message."""
+    with pytest.raises(error) as info:
+        yield info
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def qjit_of(backend: str, body, wires: int = 2, **kwargs):
+    """A qjit function running `body(*args)` and returning what it returns."""
+    return kt.qjit(lambda *a: body(*a), wires=wires, backend=backend, **kwargs)
+
+
+@pytest.mark.parametrize("error", [kt.TraceError, kt.WireError, kt.ShapeError, kt.MeasurementError,
+                                   kt.VerifyError, kt.IRParseError, kt.BackendError])
+def test_error_classes_are_kettle_errors(error):
+    assert issubclass(error, kt.KettleError)
+
+
+MEASUREMENTS = {
+    "expval": lambda: kt.expval(kt.PauliZ(0)),
+    "var": lambda: kt.var(kt.PauliZ(0)),
+    "probs": lambda: kt.probs(wires=[0]),
+    "sample": lambda: kt.sample(),
+    "counts": lambda: kt.counts(),
+    "state": lambda: kt.state(),
+}
+
+
+@pytest.mark.parametrize("name", MEASUREMENTS)
+def test_measurement_outside_qjit_raises(name):
+    with raises(kt.MeasurementError, f"kt.{name}", "outside a qjit function", "@kt.qjit(wires="):
+        MEASUREMENTS[name]()
+
+
+def test_gate_wire_out_of_range_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x, wires=2), kt.expval(kt.PauliZ(0)))[1])
+    with raises(kt.WireError, "RX", "wire 2", "wires 0..1", "kt.qjit(wires=...)"):
+        circuit(0.1)
+
+
+def test_template_wire_out_of_range_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.AngleEmbedding(x, wires=range(3)), kt.expval(kt.PauliZ(0)))[1])
+    with raises(kt.WireError, "wire 2", "wires 0..1"):
+        circuit(np.array([0.1, 0.2, 0.3]))
+
+
+def test_ctrl_control_wire_out_of_range_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.ctrl(kt.RX, control=4)(x, wires=0), kt.state())[1])
+    with raises(kt.WireError, "wire 4", "wires 0..1"):
+        circuit(0.1)
+
+
+def test_wire_repeated_in_gate_raises(backend):
+    circuit = qjit_of(backend, lambda: (kt.CNOT(wires=[1, 1]), kt.state())[1])
+    with raises(kt.WireError, "CNOT", "wire 1 more than once", "must be different"):
+        circuit()
+
+
+def test_ctrl_control_also_target_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.ctrl(kt.RX, control=0)(x, wires=0), kt.state())[1])
+    with raises(kt.WireError, "control wire 0", "controls must be different wires"):
+        circuit(0.1)
+
+
+def test_negative_wire_raises():
+    with raises(kt.WireError, "wire -1", "non-negative integer"):
+        kt.RX(0.1, wires=-1)
+
+
+def test_traced_value_as_wire_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(0.1, wires=x), kt.state())[1])
+    with raises(kt.WireError, "a wire cannot be a traced value", "Python ints (static arguments)"):
+        circuit(0.0)
+
+
+def test_wrong_number_of_wires_raises():
+    with raises(kt.WireError, "CNOT acts on 2 wire(s), got 1"):
+        kt.CNOT(wires=[0])
+
+
+def test_missing_wires_raises():
+    with raises(kt.WireError, "RX needs wires", "RX(phi, wires)"):
+        kt.RX(0.3)
+
+
+@pytest.mark.parametrize(("make", "fragments"), [
+    (lambda: kt.RX(0.1, 0.2, wires=0), ("RX takes 1 parameter(s), got 2", "call RX(phi, wires)")),
+    (lambda: kt.RX(wires=0), ("RX takes 1 parameter(s), got 0", "call RX(phi, wires)")),
+    (lambda: kt.Rot(0.1, wires=0), ("Rot takes 3 parameter(s), got 1", "Rot(phi, theta, omega, wires)")),
+    (lambda: kt.CNOT(0, 1), ("CNOT takes 0 parameter(s), got 1", "wires=[0, 1]")),
+], ids=["too_many", "none", "too_few", "wires_as_separate_arguments"])
+def test_wrong_number_of_parameters_raises(make, fragments):
+    with raises(kt.ShapeError, *fragments):
+        make()
+
+
+def test_array_as_gate_parameter_raises(backend):
+    circuit = qjit_of(backend, lambda w: (kt.RX(w, wires=0), kt.state())[1])
+    with raises(kt.ShapeError, "RX takes scalar angles", "shape (2,)", "index the array"):
+        circuit(np.array([0.1, 0.2]))
+
+
+@pytest.mark.parametrize(("template", "shape", "fragments"), [
+    (kt.StronglyEntanglingLayers, (2, 2, 2),
+     ("shape (n_layers, 2, 3)", "got (2, 2, 2)", "StronglyEntanglingLayers.shape(n_layers, n_wires)")),
+    (kt.StronglyEntanglingLayers, (2, 3),
+     ("shape (n_layers, 2, 3)", "got (2, 3)", "StronglyEntanglingLayers.shape(n_layers, n_wires)")),
+    (kt.BasicEntanglerLayers, (2, 3),
+     ("shape (n_layers, 2)", "got (2, 3)", "BasicEntanglerLayers.shape(n_layers, n_wires)")),
+], ids=["strongly_last_axis", "strongly_missing_axis", "basic_too_many_wires"])
+def test_wrong_template_weight_shape_raises(backend, template, shape, fragments):
+    circuit = qjit_of(backend, lambda w: (template(w, wires=[0, 1]), kt.state())[1])
+    with raises(kt.ShapeError, *fragments):
+        circuit(np.zeros(shape))
+
+
+def test_angle_embedding_too_many_features_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.AngleEmbedding(x, wires=[0, 1]), kt.state())[1])
+    with raises(kt.ShapeError, "AngleEmbedding", "length 2 or less", "got shape (3,)"):
+        circuit(np.zeros(3))
+
+
+def test_strongly_entangling_zero_range_raises(backend):
+    circuit = qjit_of(backend, lambda w: (kt.StronglyEntanglingLayers(w, wires=[0, 1], ranges=[2]),
+                                          kt.state())[1])
+    with raises(kt.ShapeError, "range must not be zero nor a multiple"):
+        circuit(np.zeros((1, 2, 3)))
+
+
+@pytest.mark.parametrize("measure", [
+    lambda: kt.probs(wires=[0, 5]),
+    lambda: kt.expval(kt.PauliZ(5)),
+    lambda: kt.expval(kt.Hermitian(np.eye(2), wires=5)),
+    lambda: kt.var(kt.PauliZ(0) @ kt.PauliX(5)),
+], ids=["probs", "expval", "hermitian", "tensor_product"])
+def test_measurement_of_missing_wire_raises(backend, measure):
+    circuit = qjit_of(backend, measure)
+    with raises(kt.WireError, "wire 5", "wires 0..1", "kt.qjit(wires=...)"):
+        circuit()
+
+
+def test_sample_of_missing_wire_raises(backend):
+    circuit = qjit_of(backend, lambda: kt.sample(wires=[3]), shots=10)
+    with raises(kt.WireError, "kt.sample", "wire 3"):
+        circuit()
+
+
+def test_module_level_observable_on_missing_wire_raises(backend):
+    obs = kt.PauliZ(0) @ kt.PauliZ(4)
+    circuit = qjit_of(backend, lambda: kt.expval(obs))
+    with raises(kt.WireError, "wire 4", "wires 0..1"):
+        circuit()
+
+
+@pytest.mark.parametrize("name", ["sample", "counts"])
+def test_sampling_without_shots_raises(backend, name):
+    circuit = qjit_of(backend, lambda: getattr(kt, name)())
+    with raises(kt.MeasurementError, f"kt.{name} needs shots", "shots=1000"):
+        circuit()
+
+
+BAD_ARGUMENTS = {
+    "string": ("a", "str"),
+    "dict": ({"a": 1.0}, "dict"),
+    "complex_array": (np.array([1j, 2.0]), "complex numbers"),
+    "complex_scalar": (1 + 2j, "complex numbers"),
+    "none": (None, "NoneType"),
+    "ragged_list": ([[1.0], [1.0, 2.0]], "list"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ARGUMENTS)
+def test_argument_not_real_numbers_raises(backend, case):
+    value, kind = BAD_ARGUMENTS[case]
+
+    @kt.qjit(wires=1, backend=backend)
+    def circuit(angle):
+        return kt.expval(kt.PauliZ(0))
+
+    with raises(kt.TraceError, "argument 'angle'", kind, "real numbers"):
+        circuit(value)
+
+
+def test_empty_array_argument_raises(backend):
+    @kt.qjit(wires=1, backend=backend)
+    def circuit(angles):
+        return kt.expval(kt.PauliZ(0))
+
+    with raises(kt.TraceError, "'angles' is an empty array", "at least one number"):
+        circuit(np.array([]))
+
+
+def test_state_with_shots_raises(backend):
+    circuit = qjit_of(backend, lambda: kt.state(), shots=100)
+    with raises(kt.MeasurementError, "kt.state()", "exact runs", "remove shots=..."):
+        circuit()
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_non_hermitian_hermitian_raises(backend, where):
+    a = np.array([[0.0, 1.0], [0.0, 0.0]])
+    fragments = ("kt.Hermitian", "not Hermitian", "conjugate transpose")
+    if where == "outside":
+        with raises(kt.TraceError, *fragments):
+            kt.Hermitian(a, wires=0)
+        return
+    circuit = qjit_of(backend, lambda: kt.expval(kt.Hermitian(a, wires=0)))
+    with raises(kt.TraceError, *fragments):
+        circuit()
+
+
+def test_hermitian_wrong_matrix_shape_raises():
+    with raises(kt.ShapeError, "Hermitian on 2 wire(s) needs a 4x4 matrix", "(2, 2)"):
+        kt.Hermitian(np.eye(2), wires=[0, 1])
+
+
+def test_non_unitary_qubit_unitary_raises(backend):
+    circuit = qjit_of(backend, lambda: (kt.QubitUnitary(np.array([[1.0, 1.0], [0.0, 1.0]]), wires=0),
+                                        kt.state())[1])
+    with raises(kt.TraceError, "QubitUnitary", "not unitary", "pass a unitary matrix"):
+        circuit()
+
+
+def test_qubit_unitary_wrong_matrix_shape_raises():
+    with raises(kt.ShapeError, "QubitUnitary on 1 wire(s) needs a 2x2 matrix", "(4, 4)"):
+        kt.QubitUnitary(np.eye(4), wires=0)
+
+
+def test_parametrised_gate_as_observable_raises(backend):
+    circuit = qjit_of(backend, lambda x: kt.expval(kt.RX(x, wires=0)))
+    with raises(kt.TraceError, "RX cannot be measured as an observable", "parameters"):
+        circuit(0.1)
+
+
+def test_sample_of_non_commuting_sum_raises(backend):
+    circuit = qjit_of(backend, lambda: kt.sample(kt.PauliX(0) + kt.PauliZ(0)), shots=10)
+    with raises(kt.MeasurementError, "non-commuting", "sample each word separately"):
+        circuit()
+
+
+@pytest.mark.parametrize("returns", [lambda x: None, lambda x: x, lambda x: 2.0 * x])
+def test_circuit_without_measurement_raises(backend, returns):
+    def body(x):
+        kt.RX(x, wires=0)
+        return returns(x)
+
+    with raises(kt.TraceError, "must measure something", "kt.expval(...)"):
+        qjit_of(backend, body)(0.3)
+
+
+def test_gate_parameter_from_measurement_of_same_circuit_raises(backend):
+    def body(x):
+        kt.RX(x, wires=0)
+        kt.RY(2 * kt.expval(kt.PauliZ(0)), wires=1)
+        return kt.expval(kt.PauliZ(1))
+
+    with raises(kt.TraceError, "depends on a measurement result", "mid-circuit feedback",
+                "pass the result to another"):
+        qjit_of(backend, body)(0.3)
+
+
+def test_coefficient_from_measurement_of_same_circuit_raises(backend):
+    def body(x):
+        kt.RX(x, wires=0)
+        return kt.expval(kt.expval(kt.PauliZ(0)) * kt.PauliX(1))
+
+    with raises(kt.TraceError, "depends on a measurement result"):
+        qjit_of(backend, body)(0.3)
+
+
+@pytest.mark.parametrize("argument", ["traced", "constant"])
+def test_qjit_called_inside_qjit_circuit_raises(backend, argument):
+    @kt.qjit(wires=1, backend=backend)
+    def inner(y):
+        kt.RY(y, wires=0)
+        return kt.expval(kt.PauliZ(0))
+
+    @kt.qjit(wires=1, backend=backend)
+    def outer(x):
+        kt.RX(x, wires=0)
+        return inner(x if argument == "traced" else 0.5)
+
+    with raises(kt.TraceError, "inner is a qjit function called inside another qjit function's circuit",
+                "plain Python function"):
+        outer(0.3)
+
+
+def test_result_of_sample_cannot_be_computed_on(backend):
+    circuit = qjit_of(backend, lambda: kt.sample(wires=[0]) + 1, shots=10)
+    with raises(kt.TraceError, "kt.sample cannot be computed on", "process it after the call"):
+        circuit()
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"wires": 0}, "positive number of wires"),
+    ({"wires": 2, "shots": 0}, "None (exact) or a positive int"),
+    ({"wires": 2, "backend": "lightning"}, "unknown backend 'lightning'"),
+], ids=["wires", "shots", "backend"])
+def test_invalid_qjit_options_raise(kwargs, fragment):
+    with raises(kt.TraceError, fragment):
+        kt.qjit(lambda: kt.state(), **kwargs)
