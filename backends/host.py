@@ -56,6 +56,7 @@ class _Emitter:
         self.callees = callees
         self.names: dict[Value, str] = {}
         self.scalar_uses: set[Value] = set()
+        self.gathered: set[Value] = set()
 
     def name(self, v: Value) -> str:
         if v not in self.names:
@@ -70,7 +71,8 @@ class _Emitter:
     def define_tensor(self, v: Value) -> None:
         """After a tensor is defined: its flat view, and a list if scalars are read from it."""
         n = self.name(v)
-        self.lines.append(f"{n}_f = {n}.reshape(-1)")
+        if v in self.scalar_uses or v in self.gathered:
+            self.lines.append(f"{n}_f = {n}.reshape(-1)")
         if v in self.scalar_uses:
             self.lines.append(f"{n}_l = {n}_f.tolist()")
 
@@ -89,6 +91,7 @@ def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None) -> C
     extracts: dict[Value, Extract] = {o.out: o for o in fn.body if isinstance(o, Extract)}
     gathers = {o: _gather_plan(o, extracts) for o in fn.body if isinstance(o, FromElements)}
     e.scalar_uses = _scalar_sources(fn, extracts, gathers)
+    e.gathered = {t for plan in gathers.values() if plan is not None for t in plan[0]}
     for a in fn.args:
         if isinstance(a.type, TensorType):
             e.define_tensor(a)
