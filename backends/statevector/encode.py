@@ -73,7 +73,13 @@ class Encoder:
         mat = self.matrix_offset(a) if mat is None else mat
         perm = list(a.perm) if kind == "perm" else []
         return (APPLY_OPCODES[kind], reg, nq, cmask, cval, mat, len(targets), len(fixed),
-                *targets, *fixed, *perm)
+                *fixed, *local_offsets(targets), *perm)
+
+
+def local_offsets(bits: list[int]) -> list[int]:
+    """offs[m]: index offset of local basis state m of `bits` (bits[0] most significant)."""
+    k = len(bits)
+    return [sum(1 << b for a, b in enumerate(bits) if (m >> (k - 1 - a)) & 1) for m in range(2**k)]
 
 
 def assemble(n: int, n_params: int, out_size: int, prep: list[tuple[int, ...]],

@@ -24,6 +24,30 @@ def _phase(x):
 
 
 @njit(cache=True, nogil=True)
+def _build_dense2(code, pc, regs, mats):
+    """BUILD_DENSE for one-qubit gates in scalars: no scratch arrays on the hot path."""
+    out, nf = code[pc + 2], code[pc + 4]
+    a00, a10, a01, a11 = 1.0 + 0j, 0j, 0j, 1.0 + 0j
+    q = pc + 5
+    for _ in range(nf):
+        theta = regs[code[q]] * code[q + 1]
+        e0 = _phase(theta * regs[code[q + 2]])
+        e1 = _phase(theta * regs[code[q + 2] + 1])
+        p = code[q + 3]
+        f00 = e0 * mats[p] + e1 * mats[p + 4]
+        f10 = e0 * mats[p + 1] + e1 * mats[p + 5]
+        f01 = e0 * mats[p + 2] + e1 * mats[p + 6]
+        f11 = e0 * mats[p + 3] + e1 * mats[p + 7]
+        a00, a10, a01, a11 = (f00 * a00 + f01 * a10, f10 * a00 + f11 * a10,
+                              f00 * a01 + f01 * a11, f10 * a01 + f11 * a11)
+        q += 4
+    mats[out] = a00
+    mats[out + 1] = a10
+    mats[out + 2] = a01
+    mats[out + 3] = a11
+
+
+@njit(cache=True, nogil=True)
 def build_dense(code, pc, regs, mats):
     """BUILD_DENSE: write the column-major d x d matrix of a parametric gate at `out`.
 
@@ -31,6 +55,9 @@ def build_dense(code, pc, regs, mats):
     in numba library code that multiplies the cold compile time.
     """
     out, d, nf = code[pc + 2], code[pc + 3], code[pc + 4]
+    if d == 2:
+        _build_dense2(code, pc, regs, mats)
+        return
     dd = d * d
     acc = np.zeros(dd, np.complex128)
     factor = np.empty(dd, np.complex128)

@@ -16,9 +16,14 @@ from . import cache  # noqa: F401  (registers the cache locator before the @njit
 
 
 @njit(cache=True, nogil=True)
-def spread(f, fixed):
-    """Insert a zero bit at each position of `fixed` (ascending) into the bits of `f`."""
-    for p in fixed:
+def spread(f, code, f0, nfixed):
+    """Insert a zero bit at each position code[f0:f0 + nfixed] (ascending) into the bits of `f`.
+
+    Kernels take (array, offset) pairs rather than slices: a slice is a new array view
+    whose reference counting costs more than a small gate's arithmetic.
+    """
+    for x in range(f0, f0 + nfixed):
+        p = code[x]
         f = ((f >> p) << (p + 1)) | (f & ((1 << p) - 1))
     return f
 
@@ -38,25 +43,11 @@ def sorted_copy(bits):
 
 
 @njit(cache=True, nogil=True)
-def target_offsets(targets):
-    """Index offset of each local basis state; targets[0] is the most significant local bit."""
-    k = len(targets)
-    offs = np.zeros(1 << k, np.int64)
-    for m in range(1 << k):
-        o = 0
-        for a in range(k):
-            if (m >> (k - 1 - a)) & 1:
-                o |= 1 << targets[a]
-        offs[m] = o
-    return offs
-
-
-@njit(cache=True, nogil=True)
-def apply_dense1(vec, nq, cval, m, targets, fixed):
-    m00, m10, m01, m11 = m[0], m[1], m[2], m[3]
-    stride = 1 << targets[0]
-    for f in range(1 << (nq - len(fixed))):
-        i = spread(f, fixed) | cval
+def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
+    m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
+    stride = code[o0 + 1]
+    for f in range(1 << (nq - nfixed)):
+        i = spread(f, code, f0, nfixed) | cval
         a = vec[i]
         b = vec[i + stride]
         vec[i] = m00 * a + m01 * b
@@ -64,57 +55,71 @@ def apply_dense1(vec, nq, cval, m, targets, fixed):
 
 
 @njit(cache=True, nogil=True)
-def apply_dense2(vec, nq, cval, m, targets, fixed):
-    s0 = 1 << targets[0]
-    s1 = 1 << targets[1]
-    for f in range(1 << (nq - len(fixed))):
-        i = spread(f, fixed) | cval
+def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
+    s1, s2, s3 = code[o0 + 1], code[o0 + 2], code[o0 + 3]
+    m0, m1, m2, m3, m4, m5, m6, m7 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3], m[mat + 4], \
+        m[mat + 5], m[mat + 6], m[mat + 7]
+    m8, m9, m10, m11, m12, m13, m14, m15 = m[mat + 8], m[mat + 9], m[mat + 10], m[mat + 11], \
+        m[mat + 12], m[mat + 13], m[mat + 14], m[mat + 15]
+    for f in range(1 << (nq - nfixed)):
+        i = spread(f, code, f0, nfixed) | cval
         a0 = vec[i]
         a1 = vec[i + s1]
-        a2 = vec[i + s0]
-        a3 = vec[i + s0 + s1]
-        vec[i] = m[0] * a0 + m[4] * a1 + m[8] * a2 + m[12] * a3
-        vec[i + s1] = m[1] * a0 + m[5] * a1 + m[9] * a2 + m[13] * a3
-        vec[i + s0] = m[2] * a0 + m[6] * a1 + m[10] * a2 + m[14] * a3
-        vec[i + s0 + s1] = m[3] * a0 + m[7] * a1 + m[11] * a2 + m[15] * a3
+        a2 = vec[i + s2]
+        a3 = vec[i + s3]
+        vec[i] = m0 * a0 + m4 * a1 + m8 * a2 + m12 * a3
+        vec[i + s1] = m1 * a0 + m5 * a1 + m9 * a2 + m13 * a3
+        vec[i + s2] = m2 * a0 + m6 * a1 + m10 * a2 + m14 * a3
+        vec[i + s3] = m3 * a0 + m7 * a1 + m11 * a2 + m15 * a3
 
 
 @njit(cache=True, nogil=True)
-def apply_dense(vec, nq, cval, m, targets, fixed):
-    d = 1 << len(targets)
-    offs = target_offsets(targets)
+def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
     tmp = np.empty(d, np.complex128)
-    for f in range(1 << (nq - len(fixed))):
-        i = spread(f, fixed) | cval
+    for f in range(1 << (nq - nfixed)):
+        i = spread(f, code, f0, nfixed) | cval
         for c in range(d):
-            tmp[c] = vec[i + offs[c]]
+            tmp[c] = vec[i + code[o0 + c]]
         for r in range(d):
             acc = 0j
             for c in range(d):
-                acc += m[c * d + r] * tmp[c]
-            vec[i + offs[r]] = acc
+                acc += m[mat + c * d + r] * tmp[c]
+            vec[i + code[o0 + r]] = acc
 
 
 @njit(cache=True, nogil=True)
-def apply_diag(vec, nq, cval, diag, targets, fixed):
-    offs = target_offsets(targets)
-    for f in range(1 << (nq - len(fixed))):
-        i = spread(f, fixed) | cval
-        for r in range(len(offs)):
-            vec[i + offs[r]] *= diag[r]
+def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
+    for f in range(1 << (nq - nfixed)):
+        i = spread(f, code, f0, nfixed) | cval
+        for r in range(d):
+            vec[i + code[o0 + r]] *= m[mat + r]
 
 
 @njit(cache=True, nogil=True)
-def apply_perm(vec, nq, cval, phases, targets, fixed, perm):
-    offs = target_offsets(targets)
-    d = len(offs)
+def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
+    """new[perm[c]] = phases[c] * old[c] on each target block (a swap for one target)."""
+    if d == 2:
+        p0, p1 = m[mat], m[mat + 1]
+        swap = code[o0 + 2] == 1
+        stride = code[o0 + 1]
+        for f in range(1 << (nq - nfixed)):
+            i = spread(f, code, f0, nfixed) | cval
+            a = vec[i]
+            b = vec[i + stride]
+            if swap:
+                vec[i] = p1 * b
+                vec[i + stride] = p0 * a
+            else:
+                vec[i] = p0 * a
+                vec[i + stride] = p1 * b
+        return
     tmp = np.empty(d, np.complex128)
-    for f in range(1 << (nq - len(fixed))):
-        i = spread(f, fixed) | cval
+    for f in range(1 << (nq - nfixed)):
+        i = spread(f, code, f0, nfixed) | cval
         for c in range(d):
-            tmp[c] = vec[i + offs[c]]
+            tmp[c] = vec[i + code[o0 + c]]
         for c in range(d):
-            vec[i + offs[perm[c]]] = phases[c] * tmp[c]
+            vec[i + code[o0 + code[o0 + d + c]]] = m[mat + c] * tmp[c]
 
 
 @njit(cache=True, nogil=True)
@@ -129,12 +134,9 @@ def parity(x):
 
 
 @njit(cache=True, nogil=True)
-def apply_parity(vec, nq, cmask, cval, phases, targets):
-    """`vec[i] *= phases[parity of i's target bits]`; `cmask`'s bits act as controls."""
-    tmask = 0
-    for t in targets:
-        tmask |= 1 << t
-    even, odd = phases[0], phases[1]
+def apply_parity(vec, nq, cmask, cval, m, mat, tmask):
+    """`vec[i] *= m[mat + parity of i's target bits]`; `cmask`'s bits act as controls."""
+    even, odd = m[mat], m[mat + 1]
     for i in range(1 << nq):
         if (i & cmask) == cval:
             vec[i] *= odd if parity(i & tmask) else even

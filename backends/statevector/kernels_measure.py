@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
-from .kernels_gates import apply_dense, parity, sorted_copy, spread
+from .kernels_gates import apply_dense, parity, spread
 
 
 @njit(cache=True, nogil=True)
@@ -83,51 +83,38 @@ def var_terms(vec, code, pc, regs):
 
 
 @njit(cache=True, nogil=True)
-def _gather_setup(bits):
-    k = len(bits)
-    offs = np.zeros(1 << k, np.int64)
-    for m in range(1 << k):
-        for a in range(k):
-            if (m >> (k - 1 - a)) & 1:
-                offs[m] |= 1 << bits[a]
-    return offs, sorted_copy(bits)
-
-
-@njit(cache=True, nogil=True)
-def expval_matrix(vec, nq, m, bits):
-    """<psi| M (on `bits`, column-major) |psi>."""
-    offs, fixed = _gather_setup(bits)
-    d = len(offs)
+def expval_matrix(vec, nq, m, mat, code, f0, k, o0):
+    """<psi| M (column-major at m[mat:]) on the bits of code[f0:f0 + k] |psi>; offsets at o0."""
+    d = 1 << k
     amps = np.empty(d, np.complex128)
     total = 0j
-    for f in range(1 << (nq - len(bits))):
-        i = spread(f, fixed)
+    for f in range(1 << (nq - k)):
+        i = spread(f, code, f0, k)
         for c in range(d):
-            amps[c] = vec[i + offs[c]]
+            amps[c] = vec[i + code[o0 + c]]
         for r in range(d):
             acc = 0j
             for c in range(d):
-                acc += m[c * d + r] * amps[c]
+                acc += m[mat + c * d + r] * amps[c]
             total += np.conj(amps[r]) * acc
     return total.real
 
 
 @njit(cache=True, nogil=True)
-def probs(vec, bits, out, slot):
-    """Marginal probabilities of `bits` (bits[0] most significant) added into out[slot:]."""
-    k = len(bits)
+def probs(vec, code, b0, k, out, slot):
+    """Marginal probabilities of bits code[b0:b0 + k] (first most significant) into out[slot:]."""
     for i in range(len(vec)):
         a = vec[i]
         idx = 0
-        for b in range(k):
-            idx = (idx << 1) | ((i >> bits[b]) & 1)
+        for b in range(b0, b0 + k):
+            idx = (idx << 1) | ((i >> code[b]) & 1)
         out[slot + idx] += a.real * a.real + a.imag * a.imag
 
 
 @njit(cache=True, nogil=True)
-def rotated_probs(vec, nq, m, bits, out, slot):
-    """Probabilities of `bits` after applying M to a copy: eigenbasis statistics."""
+def rotated_probs(vec, nq, m, mat, code, b0, k, out, slot):
+    """Probabilities of the bits at code[b0:] after applying M to a copy: eigenbasis statistics."""
     rotated = vec.copy()
     no_controls = nq - nq  # a variable, not the literal 0: a literal would compile apply_dense again
-    apply_dense(rotated, nq, no_controls, m, bits, sorted_copy(bits))
-    probs(rotated, bits, out, slot)
+    apply_dense(rotated, nq, no_controls, m, mat, code, b0 + k, k, b0 + 2 * k, 1 << k)
+    probs(rotated, code, b0, k, out, slot)

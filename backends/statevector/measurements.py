@@ -15,6 +15,7 @@ import numpy as np
 from ...ir import BackendError
 from . import opcodes as O
 from . import sampling
+from .encode import local_offsets
 from .observables import MatrixObs, PauliObs, PauliTerm
 from .pools import ComplexPool, Scalars
 
@@ -60,7 +61,8 @@ class Measurements:
 
     def _matrix(self, op: int, matrix: np.ndarray, bits: tuple[int, ...], size: int = 1) -> int:
         slot = self._slot(size)
-        self.instructions.append((op, slot, self.cpool.matrix(matrix), len(bits), *bits))
+        self.instructions.append((op, slot, self.cpool.matrix(matrix), len(bits), *bits, *sorted(bits),
+                                  *local_offsets(list(bits))))
         return slot
 
     # exact ---------------------------------------------------------------------------

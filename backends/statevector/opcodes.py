@@ -12,23 +12,24 @@ BUILD_DENSE = 1  # [op, len, out, d, nf, (reg, sign, lam, proj) * nf]: prod_f su
 BUILD_DIAG = 2  # [op, len, out, d, nf, (reg, sign, g) * nf]: prod_f e^{-i s t g_m}
 BLOCK_INIT = 3  # [op, len, out, kb]: identity as a 2kb-qubit register (column-major matrix)
 
-# Gate application: [op, len, reg, nq, cmask, cval, mat, k, nfixed, targets * k, fixed * nfixed, extra]
-# reg = -1 is the current vector (state or chunk), else the offset of a block register in `mats`.
+# Gate application: [op, len, reg, nq, cmask, cval, mat, k, nfixed, fixed * nfixed, offs * 2^k, extra]
+# reg = -1 is the current vector (state or chunk), else the offset of a block register in `mats`;
+# `fixed` = target and control bit positions ascending; offs[m] = index offset of local state m.
 APPLY_DENSE = 10
 APPLY_DIAG = 11
 APPLY_PERM = 12  # extra: perm * 2^k, with U[perm[j], j] = mats[mat + j]
-APPLY_PARITY = 13  # amplitude *= mats[mat + parity(i & target mask)]
+APPLY_PARITY = 13  # amplitude *= mats[mat + parity(i & offs[-1])] (offs[-1] = all target bits)
 
 # Measurements on the full state, writing into the float output vector `out`.
 EXPVAL_TERMS = 20  # [op, len, slot, nt, (coeff reg or -1, xmask, zmask, ny) * nt]
 VAR_TERMS = 21  # same layout: <H^2> - <H>^2 of the Pauli sum
-EXPVAL_MATRIX = 22  # [op, len, slot, mat, k, bits * k]: <psi| M on bits |psi>
+EXPVAL_MATRIX = 22  # [op, len, slot, mat, k, bits * k, sorted bits * k, offs * 2^k]: <psi| M |psi>
 PROBS = 23  # [op, len, slot, k, bits * k]: 2^k marginal probabilities, bits[0] most significant
-ROTATED_PROBS = 24  # [op, len, slot, mat, k, bits * k]: probs of (M on bits)|psi>, on a copy
+ROTATED_PROBS = 24  # same layout as EXPVAL_MATRIX: probs of (M on bits)|psi>, on a copy
 
 # Header: code[0:HEADER] = n_qubits, prep_end, out_size, n_regs_in; instructions follow.
 HEADER = 4
 H_QUBITS, H_PREP_END, H_OUT_SIZE, H_REGS_IN = 0, 1, 2, 3
 
 # Offsets of the gate-application fields.
-F_REG, F_NQ, F_CMASK, F_CVAL, F_MAT, F_K, F_NFIXED, F_TARGETS = 2, 3, 4, 5, 6, 7, 8, 9
+F_REG, F_NQ, F_CMASK, F_CVAL, F_MAT, F_K, F_NFIXED, F_FIXED = 2, 3, 4, 5, 6, 7, 8, 9

@@ -15,6 +15,7 @@ from .lowering import lower
 from .measurements import RunContext
 
 _NO_PARAMS = np.zeros(0)
+_NO_STATE = np.zeros(0, dtype=complex)
 
 
 def compile_kernel(fn: Function) -> Program:
@@ -61,7 +62,8 @@ class Program:
         """
         params = self._check(params)
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
-        state, out = self._run(self.code, np.concatenate((params, rpool)), self.cpool)
+        state = _NO_STATE if self._floats is not None else np.empty(1 << self.n_qubits, dtype=complex)
+        out = self._run(self.code, params, rpool, self.cpool, state)
         if self._floats is not None:
             values = out.tolist()
             return tuple([values[i] for i in self._floats])
