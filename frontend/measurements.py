@@ -11,7 +11,7 @@ from typing import Any
 
 from ..ir import C128, F64, I64, MeasurementError, TraceError, Value, tensor
 from .circuit import Circuit, MeasurementRecord, require_circuit
-from .observables import Hermitian, Observable, PauliSum, as_observable
+from .observables import Hermitian, Observable, PauliSum, as_observable, dense
 from .tracing import Tracer, TracerArray, tensor_tracer
 
 
@@ -96,8 +96,7 @@ def _sampling(what: str, op: Any, wires: Any, counts: bool, all_outcomes: bool =
     if op is not None and wires is not None:
         raise MeasurementError(f"kt.{what} takes an observable or wires, not both")
     if op is not None:
-        obs = _observable(circuit, op, what)
-        _check_sampleable(obs, what)
+        obs = _sampleable(_observable(circuit, op, what), what)
         record = MeasurementRecord("sample", Value(tensor(circuit.shots), what), obs,
                                    counts=counts, all_outcomes=all_outcomes)
     else:
@@ -107,14 +106,24 @@ def _sampling(what: str, op: Any, wires: Any, counts: bool, all_outcomes: bool =
     return _record(circuit, record)
 
 
-def _check_sampleable(obs: Observable, what: str) -> None:
+def _sampleable(obs: Observable, what: str) -> Observable:
+    """`obs` with one measurement basis: a sum of non-commuting words becomes its matrix.
+
+    As in PennyLane, kt.sample(kt.Hadamard(0)) or kt.sample(kt.X(0) + kt.Z(0)) gives the
+    eigenvalues of the summed operator; only a traced coefficient keeps it from a matrix.
+    """
     if isinstance(obs, Hermitian):
-        return
+        return obs
     assert isinstance(obs, PauliSum)
     diagonal = all(p == "Z" for _, word in obs.terms for _, p in word)
-    if len(obs.terms) > 1 and not diagonal:
-        raise MeasurementError(f"kt.{what} of a sum of non-commuting Pauli words has no single "
-                               f"measurement basis; sample each word separately")
+    if len(obs.terms) == 1 or diagonal:
+        return obs
+    if any(isinstance(c, Tracer) for c, _ in obs.terms):
+        raise MeasurementError(f"kt.{what} of a sum of non-commuting Pauli words with traced "
+                               f"coefficients has no fixed measurement basis; use constant "
+                               f"coefficients or sample each word separately")
+    matrix, wires = dense(obs)
+    return Hermitian(matrix, wires)
 
 
 def state() -> OpaqueResult:
