@@ -105,6 +105,7 @@ class Operation:
     def __rmatmul__(self, other): return other @ _obs(self)
     def __mul__(self, k): return _obs(self) * k
     def __rmul__(self, k): return k * _obs(self)
+    def __truediv__(self, k): return _obs(self) / k
     def __add__(self, other): return _obs(self) + other
     def __radd__(self, other): return other + _obs(self)
     def __sub__(self, other): return _obs(self) - other
