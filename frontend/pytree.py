@@ -58,10 +58,15 @@ def _format(x: Any) -> tuple | None:
 
 
 def eigenvalues(obs: Any) -> list[float]:
+    """The distinct eigenvalues, ascending; near-equal ones (degenerate up to rounding) merged."""
     from .observables import dense
 
     m, _ = dense(obs)
-    return sorted({round(float(v), 12) for v in np.linalg.eigvalsh(m)})
+    distinct: list[float] = []
+    for v in np.linalg.eigvalsh(m):
+        if not distinct or not np.isclose(v, distinct[-1], rtol=1e-9, atol=1e-9):
+            distinct.append(float(v))
+    return distinct
 
 
 def _leaf_value(trace: HostTrace, x: Any) -> Value:
