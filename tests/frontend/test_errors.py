@@ -252,10 +252,11 @@ def test_parametrised_gate_as_observable_raises(backend):
         circuit(0.1)
 
 
-def test_sample_of_non_commuting_sum_raises(backend):
-    circuit = qjit_of(backend, lambda: kt.sample(kt.PauliX(0) + kt.PauliZ(0)), shots=10)
-    with raises(kt.MeasurementError, "non-commuting", "sample each word separately"):
-        circuit()
+def test_sample_of_non_commuting_sum_with_traced_coefficient_raises(backend):
+    circuit = qjit_of(backend, lambda c: kt.sample(c * kt.PauliX(0) + kt.PauliZ(0)), shots=10)
+    with raises(kt.MeasurementError, "non-commuting", "traced coefficients",
+                "sample each word separately"):
+        circuit(0.5)
 
 
 @pytest.mark.parametrize("returns", [lambda x: None, lambda x: x, lambda x: 2.0 * x])

@@ -341,6 +341,32 @@ def test_sample_of_superposition_only_gives_eigenvalues(backend):
     assert set(values.tolist()) <= {-1.0, 1.0} and set(bits.ravel().tolist()) <= {0, 1}
 
 
+def test_sample_hadamard_observable_gives_plus_minus_one(backend):
+    @kt.qjit(wires=1, shots=SHOTS, seed=2, backend=backend)
+    def circuit():
+        kt.RY(np.pi / 4, wires=0)  # the +1 eigenvector of Hadamard
+        return kt.sample(kt.Hadamard(0))
+
+    np.testing.assert_allclose(circuit(), np.ones(SHOTS), atol=1e-12)
+
+
+def test_counts_of_non_commuting_constant_sum_keyed_by_its_eigenvalues(backend):
+    @kt.qjit(wires=1, shots=SHOTS, seed=2, backend=backend)
+    def circuit():
+        kt.RY(np.pi / 4, wires=0)  # X + Z = sqrt(2) H: this state has eigenvalue +sqrt(2)
+        return kt.counts(kt.PauliX(0) + kt.PauliZ(0), all_outcomes=True)
+
+    out = circuit()
+    assert list(out) == pytest.approx([-np.sqrt(2), np.sqrt(2)])
+    assert list(out.values()) == [0, SHOTS]
+
+
+def test_expval_gate_divided_by_number(backend):
+    got, psi = measured(backend, lambda: kt.expval(kt.PauliZ(0) / 4 - kt.PauliX(2) / 2))
+    m = pauli_word({0: "Z"}, N) / 4 - pauli_word({2: "X"}, N) / 2
+    assert got == pytest.approx(expval(psi, m), abs=1e-12)
+
+
 def test_counts_of_bits_is_dict_of_bitstrings(backend):
     assert sampled(backend, lambda: kt.counts()) == {"101": SHOTS}
 

@@ -268,6 +268,40 @@ def test_adjoint_of_ctrl_inverts_controlled_gate(backend):
     np.testing.assert_allclose(out, expected, atol=1e-10)
 
 
+MODULE_GATE = kt.RY(0.6, wires=1)  # built outside any qjit function
+
+
+def test_adjoint_of_gate_built_outside_qjit_is_applied(backend):
+    out, psi = _run_state(backend, lambda: kt.adjoint(MODULE_GATE))
+    np.testing.assert_allclose(out, apply(psi, ry(-0.6), [1]), atol=1e-10)
+
+
+def test_ctrl_of_gate_built_outside_qjit_is_applied(backend):
+    out, psi = _run_state(backend, lambda: kt.ctrl(MODULE_GATE, control=2))
+    np.testing.assert_allclose(out, apply(psi, controlled_on(ry(0.6), [1]), [2, 1]), atol=1e-10)
+
+
+def test_adjoint_of_op_leaves_the_op_unchanged():
+    op = kt.RX(0.3, wires=0)
+    inverse = kt.adjoint(op)
+    np.testing.assert_allclose(op.matrix(), rx(0.3), atol=1e-12)
+    np.testing.assert_allclose(inverse.matrix(), rx(-0.3), atol=1e-12)
+
+
+def test_adjoint_of_gate_class_outside_qjit_builds_inverse():
+    np.testing.assert_allclose(kt.adjoint(kt.RX)(0.3, wires=0).matrix(), rx(-0.3), atol=1e-12)
+
+
+def test_adjoint_of_earlier_op_moves_it_to_the_end(backend):
+    def body(a):
+        op = kt.RX(a, wires=0)
+        kt.RY(0.4, wires=0)
+        kt.adjoint(op)
+
+    out, psi = _run_state(backend, body, 0.9)
+    np.testing.assert_allclose(out, apply(apply(psi, ry(0.4), [0]), rx(-0.9), [0]), atol=1e-10)
+
+
 def test_ctrl_op_matrix_outside_qjit_puts_controls_first():
     op = kt.ctrl(kt.RX(0.3, wires=0), control=1, control_values=0)
     np.testing.assert_allclose(op.matrix(), controlled_on(rx(0.3), [0]), atol=1e-12)
