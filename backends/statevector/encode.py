@@ -82,14 +82,18 @@ def local_offsets(bits: list[int]) -> list[int]:
     return [sum(1 << b for a, b in enumerate(bits) if (m >> (k - 1 - a)) & 1) for m in range(2**k)]
 
 
-def assemble(n: int, n_params: int, out_size: int, prep: list[tuple[int, ...]],
-             body: list[tuple[int, ...]]) -> tuple[np.ndarray, int]:
-    """The code array (header, prep, body) and the index where the body starts."""
-    code = [n, 0, out_size, n_params]
+def assemble(n: int, out_size: int, prep: list[tuple[int, ...]], body: list[tuple[int, ...]],
+             extra: list[tuple[int, ...]]) -> tuple[np.ndarray, list[int]]:
+    """The code array (header, prep, body, extras) and the start index of each body instruction."""
+    code = [n, 0, out_size, 0]
     for ins in prep:
         code += [ins[0], len(ins) + 1, *ins[1:]]
-    prep_end = len(code)
-    code[O.H_PREP_END] = prep_end
+    code[O.H_PREP_END] = len(code)
+    starts = []
     for ins in body:
+        starts.append(len(code))
         code += [ins[0], len(ins) + 1, *ins[1:]]
-    return np.array(code, dtype=np.int64), prep_end
+    code[O.H_EXTRA_START] = len(code)
+    for ins in extra:
+        code += [ins[0], len(ins) + 1, *ins[1:]]
+    return np.array(code, dtype=np.int64), starts

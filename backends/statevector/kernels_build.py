@@ -12,18 +12,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def _phase(x):
     """exp(-i x) from real functions (cheaper to compile than the complex exp overload)."""
     return complex(math.cos(x), -math.sin(x))
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def _build_dense2(code, pc, regs, mats):
     """BUILD_DENSE for one-qubit gates in scalars: no scratch arrays on the hot path."""
     out, nf = code[pc + 2], code[pc + 4]
@@ -47,7 +47,7 @@ def _build_dense2(code, pc, regs, mats):
     mats[out + 3] = a11
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def build_dense(code, pc, regs, mats):
     """BUILD_DENSE: write the column-major d x d matrix of a parametric gate at `out`.
 
@@ -88,7 +88,7 @@ def build_dense(code, pc, regs, mats):
         mats[out + x] = acc[x]
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def build_diag(code, pc, regs, mats):
     """BUILD_DIAG: write the d diagonal entries of a diagonal parametric gate at `out`."""
     out, d, nf = code[pc + 2], code[pc + 3], code[pc + 4]
@@ -101,7 +101,7 @@ def build_diag(code, pc, regs, mats):
         mats[out + m] = _phase(phase)
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def init_block(code, pc, mats):
     """BLOCK_INIT: the identity as a 2kb-qubit register (column index high, row index low)."""
     out, kb = code[pc + 2], code[pc + 3]

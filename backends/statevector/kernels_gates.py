@@ -10,12 +10,12 @@ qubit position `p` (the lowering maps wires to positions). Matrices are column-m
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def spread(f, code, f0, nfixed):
     """Insert a zero bit at each position code[f0:f0 + nfixed] (ascending) into the bits of `f`.
 
@@ -28,7 +28,7 @@ def spread(f, code, f0, nfixed):
     return f
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def sorted_copy(bits):
     """Insertion sort: a handful of bit positions, without numba's costly np.sort."""
     out = bits.copy()
@@ -42,7 +42,7 @@ def sorted_copy(bits):
     return out
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
     m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
     stride = code[o0 + 1]
@@ -54,7 +54,7 @@ def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
         vec[i + stride] = m10 * a + m11 * b
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
     s1, s2, s3 = code[o0 + 1], code[o0 + 2], code[o0 + 3]
     m0, m1, m2, m3, m4, m5, m6, m7 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3], m[mat + 4], \
@@ -73,7 +73,7 @@ def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
         vec[i + s3] = m3 * a0 + m7 * a1 + m11 * a2 + m15 * a3
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
     tmp = np.empty(d, np.complex128)
     for f in range(1 << (nq - nfixed)):
@@ -87,7 +87,7 @@ def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
             vec[i + code[o0 + r]] = acc
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
     for f in range(1 << (nq - nfixed)):
         i = spread(f, code, f0, nfixed) | cval
@@ -95,7 +95,7 @@ def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
             vec[i + code[o0 + r]] *= m[mat + r]
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
     """new[perm[c]] = phases[c] * old[c] on each target block (a swap for one target)."""
     if d == 2:
@@ -122,7 +122,7 @@ def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
             vec[i + code[o0 + code[o0 + d + c]]] = m[mat + c] * tmp[c]
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def parity(x):
     x ^= x >> 32
     x ^= x >> 16
@@ -133,7 +133,7 @@ def parity(x):
     return x & 1
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def apply_parity(vec, nq, cmask, cval, m, mat, tmask):
     """`vec[i] *= m[mat + parity of i's target bits]`; `cmask`'s bits act as controls."""
     even, odd = m[mat], m[mat + 1]

@@ -9,13 +9,13 @@ the number of Y's, so `(P psi)[i] = i^ny (-1)^popcount(j & zmask) psi[j]` with
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 from .kernels_gates import apply_dense, parity, spread
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def _i_power(ny):
     r = ny & 3
     if r == 0:
@@ -27,7 +27,7 @@ def _i_power(ny):
     return -1j
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def pauli_expval(vec, xmask, zmask, ny):
     """<psi|P|psi> for one Pauli word."""
     if xmask == 0:
@@ -45,12 +45,12 @@ def pauli_expval(vec, xmask, zmask, ny):
     return (acc * _i_power(ny)).real
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def _coeff(regs, r):
     return 1.0 if r < 0 else regs[r]
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def expval_terms(vec, code, pc, regs):
     """EXPVAL_TERMS: sum_k c_k <P_k>, one pass per term."""
     nt = code[pc + 3]
@@ -62,7 +62,7 @@ def expval_terms(vec, code, pc, regs):
     return total
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def var_terms(vec, code, pc, regs):
     """VAR_TERMS: <H^2> - <H>^2 with phi = H psi formed one amplitude at a time (no scratch)."""
     nt = code[pc + 3]
@@ -82,7 +82,7 @@ def var_terms(vec, code, pc, regs):
     return sq - mean.real * mean.real
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def expval_matrix(vec, nq, m, mat, code, f0, k, o0):
     """<psi| M (column-major at m[mat:]) on the bits of code[f0:f0 + k] |psi>; offsets at o0."""
     d = 1 << k
@@ -100,7 +100,7 @@ def expval_matrix(vec, nq, m, mat, code, f0, k, o0):
     return total.real
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def probs(vec, code, b0, k, out, slot):
     """Marginal probabilities of bits code[b0:b0 + k] (first most significant) into out[slot:]."""
     for i in range(len(vec)):
@@ -111,7 +111,7 @@ def probs(vec, code, b0, k, out, slot):
         out[slot + idx] += a.real * a.real + a.imag * a.imag
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def rotated_probs(vec, nq, m, mat, code, b0, k, out, slot):
     """Probabilities of the bits at code[b0:] after applying M to a copy: eigenbasis statistics."""
     rotated = vec.copy()

@@ -1,17 +1,20 @@
-"""The interpreter: one disk-cached numba function runs any lowered program.
+"""The interpreter: one disk-cached numba function runs any lowered program's gates and
+common measurements (rarer measurements are in kernels_extra.py, compiled only when used).
 
 `run_program` is the whole call for states that fit in cache (one dispatch, a few
 microseconds of overhead). Large states use `prepare` + `exec_code` (+ the threaded
 `run_group` in kernels_parallel.py) driven from Python, where per-dispatch cost is noise.
 
-The call tree is kept flat on purpose: numba re-optimises every callee's code inside each
-caller, so each extra layer adds the whole library's LLVM time to the cold compile.
+Only the entry points are numba dispatchers; everything they call is `register_jitable`,
+compiled into the caller's (cached) library: a dispatcher per helper would emit machine
+code for each helper and again inside every caller, doubling the cold compile.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 from . import opcodes as O
@@ -24,10 +27,10 @@ from .kernels_gates import (
     apply_parity,
     apply_perm,
 )
-from .kernels_measure import expval_matrix, expval_terms, probs, rotated_probs, var_terms
+from .kernels_measure import expval_terms, probs
 
 
-@njit(cache=True, nogil=True)
+@register_jitable
 def exec_code(code, start, end, vec, regs, mats, out):
     """Run the instructions in code[start:end] on `vec` (the state or one chunk of it)."""
     pc = start
@@ -54,8 +57,10 @@ def exec_code(code, start, end, vec, regs, mats, out):
                     apply_perm(v, nq, cval, mats, mat, code, f0, nfixed, o0, d)
                 else:
                     apply_parity(v, nq, code[pc + 4], cval, mats, mat, code[o0 + d - 1])
+            elif op == O.EXPVAL_TERMS:
+                out[code[pc + 2]] = expval_terms(vec, code, pc, regs)
             else:
-                _measure(code, pc, vec, regs, mats, out)
+                probs(vec, code, pc + 4, code[pc + 3], out, code[pc + 2])
         elif op == O.BUILD_DENSE:
             build_dense(code, pc, regs, mats)
         elif op == O.BUILD_DIAG:
@@ -63,25 +68,6 @@ def exec_code(code, start, end, vec, regs, mats, out):
         else:
             init_block(code, pc, mats)
         pc += code[pc + 1]
-
-
-@njit(cache=True, nogil=True)
-def _measure(code, pc, vec, regs, mats, out):
-    op, slot = code[pc], code[pc + 2]
-    if op == O.EXPVAL_TERMS:
-        out[slot] = expval_terms(vec, code, pc, regs)
-    elif op == O.VAR_TERMS:
-        out[slot] = var_terms(vec, code, pc, regs)
-    elif op == O.PROBS:
-        probs(vec, code, pc + 4, code[pc + 3], out, slot)
-    else:
-        nq = code[O.H_QUBITS]
-        mat, k = code[pc + 3], code[pc + 4]
-        b0 = pc + 5
-        if op == O.EXPVAL_MATRIX:
-            out[slot] = expval_matrix(vec, nq, mats, mat, code, b0 + k, k, b0 + 2 * k)
-        else:
-            rotated_probs(vec, nq, mats, mat, code, b0, k, out, slot)
 
 
 @njit(cache=True, nogil=True)
@@ -105,5 +91,5 @@ def run_program(code, params, rpool, cpool, state):
         state[i] = 0j
     state[0] = 1.0
     exec_code(code, O.HEADER, code[O.H_PREP_END], state, regs, mats, out)
-    exec_code(code, code[O.H_PREP_END], len(code), state, regs, mats, out)
+    exec_code(code, code[O.H_PREP_END], code[O.H_EXTRA_START], state, regs, mats, out)
     return out

@@ -41,6 +41,7 @@ class Measurements:
     def __init__(self, n: int, shots: int | None, scalars: Scalars, cpool: ComplexPool):
         self.n, self.shots, self.scalars, self.cpool = n, shots, scalars, cpool
         self.instructions: list[tuple[int, ...]] = []
+        self.extra: list[tuple[int, ...]] = []  # run by kernels_extra, compiled only when used
         self.out_size = 0
         self.needs_shared = False
 
@@ -56,12 +57,13 @@ class Measurements:
         fields: list[int] = []
         for t in terms:
             fields += [-1 if unit else self._coeff_reg(t), t.xmask, t.zmask, t.ny]
-        self.instructions.append((op, slot, len(terms), *fields))
+        target = self.extra if op == O.VAR_TERMS else self.instructions
+        target.append((op, slot, len(terms), *fields))
         return slot
 
     def _matrix(self, op: int, matrix: np.ndarray, bits: tuple[int, ...], size: int = 1) -> int:
         slot = self._slot(size)
-        self.instructions.append((op, slot, self.cpool.matrix(matrix), len(bits), *bits, *sorted(bits),
+        self.extra.append((op, slot, self.cpool.matrix(matrix), len(bits), *bits, *sorted(bits),
                                   *local_offsets(list(bits))))
         return slot
 

@@ -27,9 +27,10 @@ EXPVAL_MATRIX = 22  # [op, len, slot, mat, k, bits * k, sorted bits * k, offs * 
 PROBS = 23  # [op, len, slot, k, bits * k]: 2^k marginal probabilities, bits[0] most significant
 ROTATED_PROBS = 24  # same layout as EXPVAL_MATRIX: probs of (M on bits)|psi>, on a copy
 
-# Header: code[0:HEADER] = n_qubits, prep_end, out_size, n_regs_in; instructions follow.
+# Header: code[0:HEADER] = n_qubits, prep_end, out_size, extra_start; instructions follow:
+# prep (matrix builds), body (gates, EXPVAL_TERMS, PROBS), extras (VAR_TERMS, *_MATRIX, ROTATED_*).
 HEADER = 4
-H_QUBITS, H_PREP_END, H_OUT_SIZE, H_REGS_IN = 0, 1, 2, 3
+H_QUBITS, H_PREP_END, H_OUT_SIZE, H_EXTRA_START = 0, 1, 2, 3
 
 # Offsets of the gate-application fields.
 F_REG, F_NQ, F_CMASK, F_CVAL, F_MAT, F_K, F_NFIXED, F_FIXED = 2, 3, 4, 5, 6, 7, 8, 9

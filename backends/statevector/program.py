@@ -29,7 +29,8 @@ def compile_kernel(fn: Function) -> Program:
     bit = lowered.n - 1
     body = [enc.apply(a, lambda w: bit - w, lowered.n) for a in lowered.actions]
     body += lowered.measurements.instructions
-    code, _ = assemble(lowered.n, lowered.n_params, lowered.measurements.out_size, enc.prep, body)
+    code, _ = assemble(lowered.n, lowered.measurements.out_size, enc.prep, body,
+                       lowered.measurements.extra)
     return Program(fn, code, lowered)
 
 
@@ -53,6 +54,11 @@ class Program:
         self._outputs = [index[v] for v in lowered.outputs]
         self._floats = _float_slots(lowered)
         self._run = kernels_run.run_program
+        self._extra = None
+        if lowered.measurements.extra:
+            from .kernels_extra import measure_extra
+
+            self._extra = measure_extra
 
     def run(self, params: np.ndarray | None = None, rng: np.random.Generator | None = None) -> tuple:
         """Run once. Returns the kernel's results in `return` order.
@@ -62,10 +68,13 @@ class Program:
         """
         params = self._check(params)
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
-        state = _NO_STATE if self._floats is not None else np.empty(1 << self.n_qubits, dtype=complex)
+        fast = self._floats is not None and self._extra is None
+        state = _NO_STATE if fast else np.empty(1 << self.n_qubits, dtype=complex)
         out = self._run(self.code, params, rpool, self.cpool, state)
+        if self._extra is not None:
+            self._extra(self.code, state, np.concatenate((params, rpool)), self.cpool, out)
         if self._floats is not None:
-            values = out.tolist()
+            values = out.tolist()  # also after measure_extra, which writes into `out`
             return tuple([values[i] for i in self._floats])
         ctx = RunContext(state, out, lambda r: params[r] if r < self.n_params else rpool[r - self.n_params])
         if self.shots is not None:
