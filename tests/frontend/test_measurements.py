@@ -13,7 +13,6 @@ from dense_reference import (
     H,
     apply,
     expval,
-    kron,
     operator,
     pauli_word,
     probs,
@@ -423,7 +422,3 @@ def test_sample_and_counts_together_agree(backend):
     assert set(counts) <= {"00", "11"} and sum(counts.values()) == SHOTS
     assert zz == pytest.approx(1.0)
 
-
-def test_expval_of_kron_reference_sanity():
-    # The dense helpers order wire 0 first: guards the reference the other tests rely on.
-    np.testing.assert_array_equal(pauli_word({0: "Z"}, 2), kron(np.diag([1, -1]), np.eye(2)))

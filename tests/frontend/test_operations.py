@@ -245,6 +245,13 @@ def test_ctrl_of_controlled_gate_adds_controls(backend):
     np.testing.assert_allclose(out, expected, atol=1e-10)
 
 
+def test_ctrl_nested_pairs_each_control_with_its_value(backend):
+    inner = kt.ctrl(kt.RX, control=0, control_values=[1])
+    outer = kt.ctrl(inner, control=2, control_values=[0])
+    out, psi = _run_state(backend, lambda a: outer(a, wires=1), 0.8)
+    np.testing.assert_allclose(out, apply(psi, controlled_on(rx(0.8), [0, 1]), [2, 0, 1]), atol=1e-10)
+
+
 def test_ctrl_of_function_controls_every_gate(backend):
     def body(a, b):
         kt.ctrl(_three_gates, control=2, control_values=[0])(a, b)
@@ -259,6 +266,13 @@ def test_ctrl_of_qubit_unitary_matches_dense(backend):
     v = random_unitary(2, np.random.default_rng(4))
     out, psi = _run_state(backend, lambda: kt.ctrl(kt.QubitUnitary(v, wires=1), control=0))
     np.testing.assert_allclose(out, apply(psi, controlled_on(v, [1]), [0, 1]), atol=1e-10)
+
+
+def test_ctrl_of_qubit_unitary_with_mixed_control_values(backend):
+    v = random_unitary(2, np.random.default_rng(5))
+    out, psi = _run_state(backend, lambda: kt.ctrl(kt.QubitUnitary(v, wires=0), control=[1, 2],
+                                                   control_values=[1, 0]))
+    np.testing.assert_allclose(out, apply(psi, controlled_on(v, [1, 0]), [1, 2, 0]), atol=1e-10)
 
 
 def test_adjoint_of_ctrl_inverts_controlled_gate(backend):
@@ -305,3 +319,8 @@ def test_adjoint_of_earlier_op_moves_it_to_the_end(backend):
 def test_ctrl_op_matrix_outside_qjit_puts_controls_first():
     op = kt.ctrl(kt.RX(0.3, wires=0), control=1, control_values=0)
     np.testing.assert_allclose(op.matrix(), controlled_on(rx(0.3), [0]), atol=1e-12)
+
+
+def test_ctrl_op_matrix_outside_qjit_with_mixed_control_values():
+    op = kt.ctrl(kt.RY(0.3, wires=0), control=[1, 2], control_values=[0, 1])
+    np.testing.assert_allclose(op.matrix(), controlled_on(ry(0.3), [0, 1]), atol=1e-12)
