@@ -306,6 +306,18 @@ def test_qjit_called_inside_qjit_circuit_raises(backend, argument):
         outer(0.3)
 
 
+@pytest.mark.parametrize("transform", [kt.adjoint, lambda f: kt.ctrl(f, control=1)])
+def test_measurement_inside_adjoint_or_ctrl_raises(backend, transform):
+    def body(x):
+        kt.RX(x, wires=0)
+        return kt.expval(kt.PauliZ(0))
+
+    circuit = qjit_of(backend, lambda x: transform(body)(x))
+    with raises(kt.MeasurementError, "measurement inside kt.adjoint or kt.ctrl",
+                "measure outside the transformed function"):
+        circuit(0.3)
+
+
 def test_result_of_sample_cannot_be_computed_on(backend):
     circuit = qjit_of(backend, lambda: kt.sample(wires=[0]) + 1, shots=10)
     with raises(kt.TraceError, "kt.sample cannot be computed on", "process it after the call"):

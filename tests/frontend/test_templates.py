@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dense_reference import apply, gate, rot, rx, ry, rz
+from dense_reference import apply, gate, random_unitary, rot, rx, ry, rz
 
 import kettle as kt
 
@@ -26,19 +26,25 @@ def _state(n: int) -> np.ndarray:
     return psi
 
 
+def _start(n: int) -> np.ndarray:
+    """A random unitary whose first column is the random state every template acts on.
+
+    A generic state, so that no gate of the template can leave it unchanged (|+> is
+    invariant under RX and CNOT, |0> under RZ and CNOT).
+    """
+    return random_unitary(2**n, np.random.default_rng(100 + n))
+
+
 def _prepared(n: int) -> np.ndarray:
-    """Hadamard on every wire, so that Z rotations are visible too."""
-    psi = _state(n)
-    for w in range(n):
-        psi = apply(psi, gate("Hadamard"), [w])
-    return psi
+    return _start(n)[:, 0]
 
 
 def _run(backend: str, n: int, body, *args) -> np.ndarray:
+    u = _start(n)
+
     @kt.qjit(wires=n, backend=backend)
     def circuit(*a):
-        for w in range(n):
-            kt.Hadamard(wires=w)
+        kt.QubitUnitary(u, wires=range(n))
         body(*a)
         return kt.state()
 
