@@ -117,7 +117,9 @@ class Tracer:
     def __lt__(self, other: Any) -> bool:
         return self.__bool__()
 
-    __le__ = __gt__ = __ge__ = __lt__
+    # == and != too: object identity would silently answer False/True for `x == 0`.
+    __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __lt__
+    __hash__ = object.__hash__
 
     def __add__(self, o): return binary("arith.addf", self, o)
     def __radd__(self, o): return binary("arith.addf", o, self)
