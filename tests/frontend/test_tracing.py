@@ -198,6 +198,8 @@ def test_static_int_branch_selects_gate(backend):
 TRACED_CONTROL_FLOW = {
     "if_comparison": lambda x: kt.RX(x, wires=0) if x > 0 else None,
     "if_truth": lambda x: kt.RX(x, wires=0) if x else None,
+    "if_equality": lambda x: kt.RX(1.0, wires=0) if x == 0.5 else None,
+    "if_inequality": lambda x: kt.RX(1.0, wires=0) if x != 0.5 else None,
     "while": lambda x: [kt.RX(x, wires=0) for _ in iter(lambda: bool(x), False)],
     "float": lambda x: kt.RX(float(x), wires=0),
     "int_range": lambda x: [kt.RX(0.1, wires=0) for _ in range(int(x))],
