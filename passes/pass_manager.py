@@ -7,8 +7,9 @@ same object when nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from ..ir import KettleError, Module, verify
 
