@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -14,3 +15,12 @@ settings.register_profile("thorough", max_examples=600, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED_QASM = Path(__file__).resolve().parents[1] / ".." / "shared" / "qasm"
+
+BACKENDS = ["reference", "statevector"]
+"""Every user-facing test runs on each backend: the reference defines the answer."""
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of a backend to pass to `kt.qjit(..., backend=backend)`."""
+    return request.param

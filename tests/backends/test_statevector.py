@@ -170,3 +170,27 @@ def test_statevector_kernel_without_parameters():
 
     module, _ = build(2, 0, body)
     assert compile_kernel(module.entry).run(None)[0] == pytest.approx(1.0)
+
+
+@given(kernels(min_wires=3, max_wires=6, max_gates=30))
+def test_statevector_cache_blocking_matches_reference(case):
+    """Blocked groups of 2 qubits on small states: many groups, gathers and full-state gates."""
+    module, params = case
+    want = reference.run(module, params)
+    got = compile_kernel(module.entry, block_from=3, chunk_qubits=2).run(params)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
+
+
+def test_statevector_blocking_runs_wide_gates_on_the_full_state():
+    def body(b):
+        _layer(b, 5)
+        b.gate("MultiRZ", [0, 1, 2, 3, 4], [b.param(0)])
+        b.unitary(np.linalg.qr(np.arange(64).reshape(8, 8) + 1j)[0], [4, 0, 2])
+        _layer(b, 5)
+        return [b.state()]
+
+    module, _ = build(5, 15, body)
+    params = _random_params(15)
+    got = compile_kernel(module.entry, block_from=3, chunk_qubits=2).run(params)
+    np.testing.assert_allclose(got[0], reference.run(module, params)[0], atol=ATOL, rtol=0)
