@@ -46,12 +46,14 @@ def sorted_copy(bits):
 def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
     m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
     stride = code[o0 + 1]
-    for f in range(1 << (nq - nfixed)):
-        i = spread(f, code, f0, nfixed) | cval
-        a = vec[i]
-        b = vec[i + stride]
-        vec[i] = m00 * a + m01 * b
-        vec[i + stride] = m10 * a + m11 * b
+    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
+    for f in range(1 << (nq - nfixed - low)):
+        start = spread(f << low, code, f0, nfixed) | cval
+        for i in range(start, start + (1 << low)):
+            a = vec[i]
+            b = vec[i + stride]
+            vec[i] = m00 * a + m01 * b
+            vec[i + stride] = m10 * a + m11 * b
 
 
 @register_jitable
@@ -61,16 +63,18 @@ def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
         m[mat + 5], m[mat + 6], m[mat + 7]
     m8, m9, m10, m11, m12, m13, m14, m15 = m[mat + 8], m[mat + 9], m[mat + 10], m[mat + 11], \
         m[mat + 12], m[mat + 13], m[mat + 14], m[mat + 15]
-    for f in range(1 << (nq - nfixed)):
-        i = spread(f, code, f0, nfixed) | cval
-        a0 = vec[i]
-        a1 = vec[i + s1]
-        a2 = vec[i + s2]
-        a3 = vec[i + s3]
-        vec[i] = m0 * a0 + m4 * a1 + m8 * a2 + m12 * a3
-        vec[i + s1] = m1 * a0 + m5 * a1 + m9 * a2 + m13 * a3
-        vec[i + s2] = m2 * a0 + m6 * a1 + m10 * a2 + m14 * a3
-        vec[i + s3] = m3 * a0 + m7 * a1 + m11 * a2 + m15 * a3
+    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
+    for f in range(1 << (nq - nfixed - low)):
+        start = spread(f << low, code, f0, nfixed) | cval
+        for i in range(start, start + (1 << low)):
+            a0 = vec[i]
+            a1 = vec[i + s1]
+            a2 = vec[i + s2]
+            a3 = vec[i + s3]
+            vec[i] = m0 * a0 + m4 * a1 + m8 * a2 + m12 * a3
+            vec[i + s1] = m1 * a0 + m5 * a1 + m9 * a2 + m13 * a3
+            vec[i + s2] = m2 * a0 + m6 * a1 + m10 * a2 + m14 * a3
+            vec[i + s3] = m3 * a0 + m7 * a1 + m11 * a2 + m15 * a3
 
 
 @register_jitable
@@ -89,10 +93,12 @@ def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
 
 @register_jitable
 def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
-    for f in range(1 << (nq - nfixed)):
-        i = spread(f, code, f0, nfixed) | cval
-        for r in range(d):
-            vec[i + code[o0 + r]] *= m[mat + r]
+    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
+    for f in range(1 << (nq - nfixed - low)):
+        start = spread(f << low, code, f0, nfixed) | cval
+        for i in range(start, start + (1 << low)):
+            for r in range(d):
+                vec[i + code[o0 + r]] *= m[mat + r]
 
 
 @register_jitable
@@ -102,16 +108,18 @@ def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
         p0, p1 = m[mat], m[mat + 1]
         swap = code[o0 + 2] == 1
         stride = code[o0 + 1]
-        for f in range(1 << (nq - nfixed)):
-            i = spread(f, code, f0, nfixed) | cval
-            a = vec[i]
-            b = vec[i + stride]
-            if swap:
-                vec[i] = p1 * b
-                vec[i + stride] = p0 * a
-            else:
-                vec[i] = p0 * a
-                vec[i + stride] = p1 * b
+        low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
+        for f in range(1 << (nq - nfixed - low)):
+            start = spread(f << low, code, f0, nfixed) | cval
+            for i in range(start, start + (1 << low)):
+                a = vec[i]
+                b = vec[i + stride]
+                if swap:
+                    vec[i] = p1 * b
+                    vec[i + stride] = p0 * a
+                else:
+                    vec[i] = p0 * a
+                    vec[i + stride] = p1 * b
         return
     tmp = np.empty(d, np.complex128)
     for f in range(1 << (nq - nfixed)):

@@ -10,34 +10,75 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import BackendError, Function
+from . import opcodes as O
+from .blocking import chunk_bits, group_actions
 from .encode import Encoder, assemble
 from .lowering import lower
 from .measurements import RunContext
 
 _NO_PARAMS = np.zeros(0)
 _NO_STATE = np.zeros(0, dtype=complex)
+_NO_BITS = np.zeros(0, dtype=np.int64)
 
 
-def compile_kernel(fn: Function) -> Program:
+BIG_QUBITS = 16
+"""From this many qubits the state leaves the L2 cache: run cache-blocked groups in threads."""
+CHUNK_QUBITS = 14
+"""Qubits per chunk of a blocked group: 2^14 amplitudes = 256 KiB, half a core's L2."""
+
+
+def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: int = CHUNK_QUBITS
+                   ) -> Program:
     """Lower `fn` (a kernel) into a Program for the numba kernels.
+
+    Args:
+        fn: a kernel function.
+        block_from, chunk_qubits: from `block_from` qubits, run cache-blocked groups of
+            `chunk_qubits` in threads (tests lower them to exercise blocking on small states).
 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
     """
     lowered = lower(fn)
     enc = Encoder(lowered.scalars, lowered.cpool)
-    bit = lowered.n - 1
-    body = [enc.apply(a, lambda w: bit - w, lowered.n) for a in lowered.actions]
-    body += lowered.measurements.instructions
-    code, _ = assemble(lowered.n, lowered.measurements.out_size, enc.prep, body,
-                       lowered.measurements.extra)
-    return Program(fn, code, lowered)
+    n = lowered.n
+    top = n - 1
+    blocked = n >= block_from and n > chunk_qubits
+    if not blocked:
+        layout = [((), len(lowered.actions))]
+        body = [enc.apply(a, lambda w: top - w, n) for a in lowered.actions]
+    else:
+        layout, body = _blocked_body(enc, lowered.actions, n, chunk_qubits)
+    measurements = lowered.measurements
+    layout.append(((), len(measurements.instructions)))
+    code, starts = assemble(n, measurements.out_size, enc.prep, body + measurements.instructions,
+                            measurements.extra)
+    segments, first = [], 0
+    starts.append(code[O.H_EXTRA_START])
+    for bits, count in layout:
+        segments.append((starts[first], starts[first + count], np.array(bits, dtype=np.int64)))
+        first += count
+    return Program(fn, code, lowered, segments if blocked else None)
+
+
+def _blocked_body(enc: Encoder, actions, n: int, chunk: int):
+    layout, body = [], []
+    for wires, members in group_actions(actions, chunk):
+        if wires is None:
+            layout.append(((), len(members)))
+            body += [enc.apply(a, lambda w: n - 1 - w, n) for a in members]
+            continue
+        bits = chunk_bits(n, wires, chunk)
+        local = {b: i for i, b in enumerate(bits)}
+        layout.append((tuple(bits), len(members)))
+        body += [enc.apply(a, lambda w, local=local: local[n - 1 - w], chunk) for a in members]
+    return layout, body
 
 
 class Program:
     """A lowered kernel: instruction table, pools, and the steps that read its results."""
 
-    def __init__(self, fn: Function, code: np.ndarray, lowered) -> None:
+    def __init__(self, fn: Function, code: np.ndarray, lowered, segments=None) -> None:
         from . import kernels_run  # numba is imported here, at first compile, not at import
 
         self.name = fn.name
@@ -54,6 +95,12 @@ class Program:
         self._outputs = [index[v] for v in lowered.outputs]
         self._floats = _float_slots(lowered)
         self._run = kernels_run.run_program
+        self._segments = segments
+        if segments is not None:
+            from .kernels_parallel import run_segment
+
+            self._run = self._run_blocked
+            self._run_segment = run_segment
         self._extra = None
         if lowered.measurements.extra:
             from .kernels_extra import measure_extra
@@ -88,6 +135,20 @@ class Program:
                 ctx.shared = basis_samples(state, self.shots, rng)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
+
+    def _run_blocked(self, code, params, rpool, cpool, state) -> np.ndarray:
+        """run_program for large states: prep, then each segment (threaded chunks or full state)."""
+        regs = np.concatenate((params, rpool))
+        mats = cpool.copy()
+        out = np.zeros(code[O.H_OUT_SIZE])
+        if len(state) == 0:
+            state = np.empty(1 << self.n_qubits, dtype=complex)
+        state[:] = 0
+        state[0] = 1
+        self._run_segment(code, O.HEADER, code[O.H_PREP_END], _NO_STATE, regs, mats, out, _NO_BITS)
+        for start, end, bits in self._segments:
+            self._run_segment(code, start, end, state, regs, mats, out, bits)
+        return out
 
     def _check(self, params) -> np.ndarray:
         if params is None:
