@@ -165,7 +165,12 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
             if isinstance(v.type, TensorType):
                 e.define_tensor(v)
     elif isinstance(o, Return):
-        e.lines.append(f"return ({''.join(f'{e.name(v)}, ' for v in o.values)})")
+        # An argument or constant returned as is would alias the caller's (or a read-only)
+        # array: hand back a copy, as every other result is a fresh array.
+        aliased = set(e.fn.args) | {c.out for c in e.fn.body if isinstance(c, Constant)}
+        outs = [f"{e.name(v)}.copy()" if v in aliased and isinstance(v.type, TensorType)
+                else e.name(v) for v in o.values]
+        e.lines.append(f"return ({''.join(f'{x}, ' for x in outs)})")
     else:
         raise BackendError(f"host backend: no rule for `{print_op(o, Namer())}`")
 

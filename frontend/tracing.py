@@ -135,6 +135,12 @@ class Tracer:
     def __pos__(self): return self
     def __abs__(self): return unary("math.absf", self)
 
+    def __mod__(self, other: Any) -> Any:
+        raise TraceError("% and // are not supported on traced values (they have no gradient); "
+                         "compute them on the arguments before the call")
+
+    __rmod__ = __floordiv__ = __rfloordiv__ = __divmod__ = __mod__
+
     # NumPy calls these methods on the elements of object arrays (np.sin(arr) -> e.sin()).
     def sin(self): return unary("math.sin", self)
     def cos(self): return unary("math.cos", self)
