@@ -1,0 +1,100 @@
+"""The statevector shots model: shared basis samples, independent settings, seeds, shapes, bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kettle.backends.statevector import compile_kernel
+from kettle.ir import BackendError
+from kettle.ir.builder import KernelBuilder
+
+SHOTS = 4000
+
+
+def _bell(shots: int = SHOTS) -> KernelBuilder:
+    b = KernelBuilder("bell", 2, 0, shots=shots)
+    b.gate("Hadamard", [0])
+    b.gate("CNOT", [0, 1])
+    return b
+
+
+def _five_sigma(p: float, shots: int = SHOTS) -> float:
+    return 5 * np.sqrt(max(p * (1 - p), 1e-3) / shots)
+
+
+def test_statevector_shots_bell_samples_agree_shot_by_shot():
+    b = _bell()
+    outs = [b.bits([0, 1]), b.sample(b.obs(["Z0"], [0, 1])), b.sample(b.obs(["Z1"], [0, 1])),
+            b.probs([1, 0])]
+    bits, z0, z1, probs = compile_kernel(b.build(outs)).run(None, np.random.default_rng(1))
+    assert bits.shape == (SHOTS, 2) and bits.dtype == np.int64
+    assert z0.shape == (SHOTS,) and z0.dtype == np.float64
+    np.testing.assert_array_equal(bits[:, 0], bits[:, 1])
+    np.testing.assert_array_equal(z0, z1)
+    np.testing.assert_array_equal(z0, 1 - 2 * bits[:, 0])
+    assert probs.shape == (4,) and probs[1] == probs[2] == 0.0
+    assert abs(probs[0] - 0.5) < _five_sigma(0.5)
+
+
+def test_statevector_shots_same_seed_same_results():
+    b = _bell()
+    outs = [b.bits([0]), b.expval(b.obs(["X0 X1", "Z0"], [0, 1])), b.sample(b.obs(["Y0"], [0, 1]))]
+    program = compile_kernel(b.build(outs))
+    first = program.run(None, np.random.default_rng(7))
+    second = program.run(None, np.random.default_rng(7))
+    other = program.run(None, np.random.default_rng(8))
+    for x, y in zip(first, second):
+        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(first[0], other[0])
+
+
+def test_statevector_shots_estimates_are_within_five_sigma():
+    theta = 0.7
+    b = KernelBuilder("k", 2, 1, shots=SHOTS)
+    b.gate("RY", [0], [b.param(0)])
+    b.gate("CNOT", [0, 1])
+    outs = [b.expval(b.obs(["X0"], [0, 1])), b.expval(b.obs(["Z0 Z1", "Z1"], [0, 1])),
+            b.probs([0]), b.var(b.obs(["X0"], [0, 1]))]
+    ex, ezz, probs, var = compile_kernel(b.build(outs)).run(np.array([theta]), np.random.default_rng(3))
+    p_x = 0.5  # RY then CNOT leaves wire 0 entangled: <X0> = 0
+    assert abs((ex + 1) / 2 - p_x) < _five_sigma(p_x)
+    assert abs(ezz - (1 + np.cos(theta))) < 2 * _five_sigma(0.5)
+    p1 = np.sin(theta / 2) ** 2
+    assert abs(probs[1] - p1) < _five_sigma(p1)
+    assert abs(var - 1.0) < 10 * _five_sigma(0.5)
+
+
+def test_statevector_shots_hermitian_is_sampled_from_its_eigenvalues():
+    h = np.array([[2.0, 1.0], [1.0, -1.0]])
+    eigenvalues = np.linalg.eigvalsh(h)
+    b = KernelBuilder("k", 1, 0, shots=SHOTS)
+    b.gate("Hadamard", [0])
+    obs = b.hermitian(h, [0])
+    program = compile_kernel(b.build([b.sample(obs), b.expval(obs)]))
+    samples, mean = program.run(None, np.random.default_rng(0))
+    assert set(np.unique(samples)) <= set(eigenvalues)
+    exact = np.vdot([1, 1], h @ [1, 1]).real / 2
+    spread = eigenvalues[1] - eigenvalues[0]
+    assert abs(mean - exact) < 5 * spread / 2 / np.sqrt(SHOTS)
+
+
+def test_statevector_shots_var_of_a_non_diagonal_sum_is_rejected():
+    b = _bell()
+    out = b.var(b.obs(["X0", "Z1"], [0, 1]))
+    with pytest.raises(BackendError, match="statevector.*q.var"):
+        compile_kernel(b.build([out]))
+
+
+def test_statevector_shots_need_an_rng():
+    b = _bell()
+    program = compile_kernel(b.build([b.bits([0])]))
+    with pytest.raises(BackendError, match="rng"):
+        program.run(None, None)
+
+
+def test_statevector_sampling_in_an_exact_kernel_is_rejected():
+    b = _bell()
+    exact = b.build([b.sample(b.obs(["Z0"], [0, 1]))]).replace(attrs={})
+    with pytest.raises(BackendError, match="statevector.*q.sample.*shots"):
+        compile_kernel(exact)
