@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import opcodes as O
+from .fusion import Block
 from .gate_actions import GateAction
 from .pools import ComplexPool, Scalars
 
@@ -61,10 +62,24 @@ class Encoder:
         self.prep.append((O.BUILD_DIAG, out, size, len(a.factors), *fields))
         return out
 
-    def apply(self, a: GateAction, bit_of: Callable[[int], int], nq: int, reg: int = -1,
-              mat: int | None = None, kind: str | None = None) -> tuple[int, ...]:
+    def block_matrix(self, block: Block) -> int:
+        """Prep instructions building a parametric block: its gates applied to the columns of
+        an identity held as a 2kb-qubit register (column index high, row index low)."""
+        kb = len(block.wires)
+        out = self.cpool.scratch(4**kb)
+        self.prep.append((O.BLOCK_INIT, out, kb))
+        row_bit = {w: kb - 1 - i for i, w in enumerate(block.wires)}
+        for m in block.members:
+            self.prep.append(self.apply(m, row_bit.__getitem__, 2 * kb, reg=out))
+        return out
+
+    def apply(self, a: GateAction | Block, bit_of: Callable[[int], int], nq: int, reg: int = -1,
+              mat: int | None = None) -> tuple[int, ...]:
         """The APPLY instruction of `a` on an nq-qubit register whose wire w is bit `bit_of(w)`."""
-        kind = kind or a.kind
+        if isinstance(a, Block):
+            mat = self.block_matrix(a) if mat is None else mat
+            a = GateAction("dense", a.wires)
+        kind = a.kind
         targets = [bit_of(w) for w in a.targets]
         controls = [bit_of(w) for w in a.controls]
         cmask = sum(1 << b for b in controls)

@@ -13,6 +13,7 @@ from ...ir import BackendError, Function
 from . import opcodes as O
 from .blocking import chunk_bits, group_actions
 from .encode import Encoder, assemble
+from .fusion import fuse
 from .lowering import lower
 from .measurements import RunContext
 
@@ -25,16 +26,19 @@ BIG_QUBITS = 16
 """From this many qubits the state leaves the L2 cache: run cache-blocked groups in threads."""
 CHUNK_QUBITS = 14
 """Qubits per chunk of a blocked group: 2^14 amplitudes = 256 KiB, half a core's L2."""
+FUSE_PARAMETRIC_FROM = 10
 
 
-def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: int = CHUNK_QUBITS
-                   ) -> Program:
+def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: int = CHUNK_QUBITS,
+                   fuse_from: int = FUSE_PARAMETRIC_FROM) -> Program:
     """Lower `fn` (a kernel) into a Program for the numba kernels.
 
     Args:
         fn: a kernel function.
         block_from, chunk_qubits: from `block_from` qubits, run cache-blocked groups of
             `chunk_qubits` in threads (tests lower them to exercise blocking on small states).
+        fuse_from: from this many qubits also fuse gates with runtime parameters (below it a
+            per-call matrix product costs about what it saves; constant gates always fuse).
 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
@@ -43,12 +47,13 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
     enc = Encoder(lowered.scalars, lowered.cpool)
     n = lowered.n
     top = n - 1
+    actions = fuse(lowered.actions, parametric=n >= fuse_from)
     blocked = n >= block_from and n > chunk_qubits
     if not blocked:
-        layout = [((), len(lowered.actions))]
-        body = [enc.apply(a, lambda w: top - w, n) for a in lowered.actions]
+        layout = [((), len(actions))]
+        body = [enc.apply(a, lambda w: top - w, n) for a in actions]
     else:
-        layout, body = _blocked_body(enc, lowered.actions, n, chunk_qubits)
+        layout, body = _blocked_body(enc, actions, n, chunk_qubits)
     measurements = lowered.measurements
     layout.append(((), len(measurements.instructions)))
     code, starts = assemble(n, measurements.out_size, enc.prep, body + measurements.instructions,

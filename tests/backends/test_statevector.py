@@ -194,3 +194,37 @@ def test_statevector_blocking_runs_wide_gates_on_the_full_state():
     params = _random_params(15)
     got = compile_kernel(module.entry, block_from=3, chunk_qubits=2).run(params)
     np.testing.assert_allclose(got[0], reference.run(module, params)[0], atol=ATOL, rtol=0)
+
+
+@given(kernels(max_wires=5, max_gates=30))
+def test_statevector_fusion_with_parameters_matches_reference(case):
+    module, params = case
+    want = reference.run(module, params)
+    got = compile_kernel(module.entry, fuse_from=0).run(params)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
+
+
+def test_statevector_fusion_merges_only_when_it_saves_work():
+    from kettle.backends.statevector.fusion import Block, fuse
+    from kettle.backends.statevector.lowering import lower
+
+    def body(b):
+        for name in ("RZ", "RY", "RZ"):  # three 1-qubit gates on wire 0: one block
+            b.gate(name, [0], [b.param(0)])
+        b.gate("IsingXX", [1, 2], [b.param(1)])
+        b.gate("RX", [2], [b.param(2)])  # absorbed by the dense 2-qubit IsingXX
+        b.gate("CNOT", [0, 1])  # a cheap permutation stays alone
+        b.gate("Hadamard", [3])
+        b.gate("S", [3])  # constants multiply out at lowering time
+        return [b.state()]
+
+    module, _ = build(4, 3, body)
+    fused = fuse(lower(module.entry).actions, parametric=True)
+    kinds = [(type(a).__name__, tuple(a.wires)) for a in fused]
+    assert kinds == [("Block", (0,)), ("Block", (1, 2)), ("GateAction", (0, 1)), ("GateAction", (3,))]
+    assert not isinstance(fused[-1], Block) and fused[-1].is_constant
+    assert_same(module, _random_params(3))
+    params = _random_params(3)
+    got = compile_kernel(module.entry, fuse_from=0).run(params)
+    np.testing.assert_allclose(got[0], reference.run(module, params)[0], atol=ATOL, rtol=0)
