@@ -31,8 +31,9 @@ def _build_dense2(code, pc, regs, mats):
     q = pc + 5
     for _ in range(nf):
         theta = regs[code[q]] * code[q + 1]
-        e0 = _phase(theta * regs[code[q + 2]])
-        e1 = _phase(theta * regs[code[q + 2] + 1])
+        lam0, lam1 = regs[code[q + 2]], regs[code[q + 2] + 1]
+        e0 = _phase(theta * lam0)
+        e1 = np.conj(e0) if lam1 == -lam0 else _phase(theta * lam1)  # Pauli rotations: half the trig
         p = code[q + 3]
         f00 = e0 * mats[p] + e1 * mats[p + 4]
         f10 = e0 * mats[p + 1] + e1 * mats[p + 5]
