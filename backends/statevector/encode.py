@@ -8,6 +8,7 @@ section that writes their matrix into scratch once per call. Identical constant 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -27,22 +28,25 @@ class Encoder:
     def __init__(self, scalars: Scalars, cpool: ComplexPool):
         self.scalars, self.cpool = scalars, cpool
         self.prep: list[tuple[int, ...]] = []
-        self._complex: dict[bytes, int] = {}
-        self._real: dict[bytes, int] = {}
+        self._complex: dict = {}
+        self._real: dict = {}
 
     def complex_data(self, values: np.ndarray) -> int:
-        values = np.ascontiguousarray(values, dtype=complex).reshape(-1)
-        key = values.tobytes()
-        if key not in self._complex:
-            self._complex[key] = self.cpool.add(values)
-        return self._complex[key]
+        return self._store(values, complex, self._complex, self.cpool.add)
 
     def real_data(self, values: np.ndarray) -> int:
-        values = np.ascontiguousarray(values, dtype=float).reshape(-1)
-        key = values.tobytes()
-        if key not in self._real:
-            self._real[key] = self.scalars.array(values)
-        return self._real[key]
+        return self._store(values, float, self._real, self.scalars.array)
+
+    def _store(self, values, dtype, seen: dict, add) -> int:
+        """Store once: by identity first (the gate table's cached arrays), then by content."""
+        if id(values) in seen:
+            return seen[id(values)][0]
+        flat = np.ascontiguousarray(values, dtype=dtype).reshape(-1)
+        key = flat.tobytes()
+        if key not in seen:
+            seen[key] = add(flat)
+        seen[id(values)] = (seen[key], values)  # keeps `values` alive so its id stays unique
+        return seen[key]
 
     def matrix_offset(self, a: GateAction) -> int:
         """Where the action's matrix (or diagonal / phases) lives: constant or built per call."""
@@ -53,7 +57,7 @@ class Encoder:
             out = self.cpool.scratch(d * d)
             fields = [x for f in a.factors for x in (
                 f.reg, f.sign, self.real_data(f.eigenvalues),
-                self.complex_data(f.projectors.transpose(0, 2, 1)))]
+                self.complex_data(_column_major(f.projectors)))]
             self.prep.append((O.BUILD_DENSE, out, d, len(a.factors), *fields))
             return out
         size = 2 if a.kind == "parity" else d
@@ -88,13 +92,25 @@ class Encoder:
         mat = self.matrix_offset(a) if mat is None else mat
         perm = list(a.perm) if kind == "perm" else []
         return (APPLY_OPCODES[kind], reg, nq, cmask, cval, mat, len(targets), len(fixed),
-                *fixed, *local_offsets(targets), *perm)
+                *fixed, *local_offsets(tuple(targets)), *perm)
 
 
-def local_offsets(bits: list[int]) -> list[int]:
+def _column_major(projectors: np.ndarray) -> np.ndarray:
+    """Projectors (d, d, d) stored column-major per matrix; cached so equal factors share storage."""
+    key = id(projectors)
+    if key not in _COLUMN_MAJOR:
+        _COLUMN_MAJOR[key] = (projectors, np.ascontiguousarray(projectors.transpose(0, 2, 1)))
+    return _COLUMN_MAJOR[key][1]
+
+
+_COLUMN_MAJOR: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+@functools.cache
+def local_offsets(bits: tuple[int, ...]) -> tuple[int, ...]:
     """offs[m]: index offset of local basis state m of `bits` (bits[0] most significant)."""
     k = len(bits)
-    return [sum(1 << b for a, b in enumerate(bits) if (m >> (k - 1 - a)) & 1) for m in range(2**k)]
+    return tuple(sum(1 << b for a, b in enumerate(bits) if (m >> (k - 1 - a)) & 1) for m in range(2**k))
 
 
 def assemble(n: int, out_size: int, prep: list[tuple[int, ...]], body: list[tuple[int, ...]],

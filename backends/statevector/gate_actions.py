@@ -135,36 +135,59 @@ def lower_gate(
         return GateAction("parity", factors=(Factor(reg(0), sign, np.array([c, -c])),), **where)
     if k > MAX_EXPLICIT_WIDTH:
         raise ValueError(f"{gate} on {k} wires has no kernel without a 2^{k} x 2^{k} matrix")
-    factors = spec.factors(k)
-    ordered = reversed(factors) if adjoint else factors
+    data = _factor_data(spec, k, adjoint)
     if _structure(spec, k)[0]:
-        diag = tuple(Factor(reg(f.param), sign, _generator_diagonal(f)) for f in ordered)
+        diag = tuple(Factor(reg(p), sign, g) for p, g, _ in data)
         return GateAction("diag", factors=diag, **where)
-    dense = tuple(Factor(reg(f.param), sign, f.eigenvalues, _projectors(f.vectors)) for f in ordered)
+    dense = tuple(Factor(reg(p), sign, ev, proj) for p, ev, proj in data)
     return GateAction("dense", factors=dense, **where)
 
 
+@functools.cache
+def _factor_data(spec: GateSpec, k: int, adjoint: bool) -> tuple[tuple[int, np.ndarray, np.ndarray], ...]:
+    """Per factor in application order: (param index, eigenvalues or G's diagonal, projectors)."""
+    factors = spec.factors(k)
+    ordered = reversed(factors) if adjoint else factors
+    if _structure(spec, k)[0]:
+        return tuple((f.param, _generator_diagonal(f), None) for f in ordered)
+    return tuple((f.param, f.eigenvalues, _projectors(f.vectors)) for f in ordered)
+
+
 def _constant(spec, k, adjoint, params, c, where) -> GateAction | None:
+    if spec.fixed is not None:
+        kind, data, perm = _fixed_data(spec, k, adjoint)
+        return None if kind is None else GateAction(kind, data=data, perm=perm, **where)
     if c is not None:
         theta = -params[0] if adjoint else params[0]
         phases = np.exp(-1j * theta * np.array([c, -c]))
         return None if np.all(phases == 1) else GateAction("parity", data=phases, **where)
     if k > MAX_EXPLICIT_WIDTH:
         raise ValueError(f"{spec.name} on {k} wires has no kernel without a 2^{k} x 2^{k} matrix")
-    m = spec.matrix(params, k, adjoint=adjoint)
+    kind, data, perm = _classify(spec, k, adjoint, spec.matrix(params, k, adjoint=adjoint))
+    return None if kind is None else GateAction(kind, data=data, perm=perm, **where)
+
+
+@functools.cache
+def _fixed_data(spec: GateSpec, k: int, adjoint: bool):
+    """A fixed gate's (kind, data, perm), once per gate: data arrays are shared, never written."""
+    return _classify(spec, k, adjoint, spec.matrix((), k, adjoint=adjoint))
+
+
+def _classify(spec: GateSpec, k: int, adjoint: bool, m: np.ndarray):
+    """(kind, data, perm) of a constant matrix of `spec`; kind None for the identity."""
     if np.array_equal(m, np.eye(len(m))):
-        return None
+        return None, None, None
     diagonal, permutation = _structure(spec, k)
     if diagonal:
-        return GateAction("diag", data=np.diag(m).copy(), **where)
+        return "diag", np.diag(m).copy(), None
     if permutation is not None:
         perm, phases = permutation
         if adjoint:  # U^dagger[j, perm[j]] = conj(phases[j]): invert the permutation
             inverse = np.empty_like(perm)
             inverse[perm] = np.arange(len(perm))
             perm, phases = inverse, np.conj(phases)[inverse]
-        return GateAction("perm", data=np.asarray(phases, dtype=complex), perm=perm, **where)
-    return GateAction("dense", data=m, **where)
+        return "perm", np.asarray(phases, dtype=complex), perm
+    return "dense", m, None
 
 
 def _generator_diagonal(f) -> np.ndarray:

@@ -53,11 +53,28 @@ def lower(fn: Function) -> Lowered:
         try:
             walker.step(o)
         except BackendError as exc:
-            text = print_op(o, walker.namer)
+            text = printed(fn, o)
             raise (exc if text in str(exc) else BackendError(f"{exc}\n  in `{text}`")) from None
         except (ValueError, KeyError, NotImplementedError) as exc:
-            raise BackendError(f"statevector cannot run `{print_op(o, walker.namer)}`: {exc}") from None
+            raise BackendError(f"statevector cannot run `{printed(fn, o)}`: {exc}") from None
     return walker.result
+
+
+def printed(fn: Function, target) -> str:
+    """`target` as the printer writes it, with the value names it has in `fn`.
+
+    Names are only made when an error needs them: naming every value costs more than
+    lowering it.
+    """
+    namer = Namer()
+    for a in fn.args:
+        namer.define(a)
+    for o in fn.body:
+        if o is target:
+            return print_op(o, namer)
+        for r in o.results:
+            namer.define(r)
+    return target.name
 
 
 def _check_args(fn: Function) -> int:
@@ -73,16 +90,13 @@ def _check_args(fn: Function) -> int:
 class _Walker:
     def __init__(self, fn: Function, n_params: int):
         self.fn = fn
-        self.namer = Namer()
-        for a in fn.args:
-            self.namer.define(a)
         self.env: dict[Value, object] = {}
         self.scalars = Scalars(n_params)
         self.cpool = ComplexPool()
         self.result = Lowered(0, n_params, self.scalars, self.cpool, [], None)  # type: ignore[arg-type]
 
     def unsupported(self, o, why: str = "no rule for this op") -> BackendError:
-        return BackendError(f"statevector cannot run `{print_op(o, self.namer)}`: {why}")
+        return BackendError(f"statevector cannot run `{printed(self.fn, o)}`: {why}")
 
     def scalar(self, v: Value) -> Scalar:
         s = self.env[v]
@@ -99,9 +113,6 @@ class _Walker:
         if handler is None:
             raise self.unsupported(o)
         handler(o)
-        if not isinstance(o, Return):
-            for r in o.results:
-                self.namer.define(r)
 
     def _tensor_extract(self, o: Extract) -> None:
         source = self.env.get(o.source)
@@ -110,7 +121,8 @@ class _Walker:
             return
         if o.source not in self.fn.args:
             raise self.unsupported(o, "extracts from something other than the parameter tensor")
-        flat = int(np.ravel_multi_index(o.index, o.source.type.shape))
+        index = o.index
+        flat = index[0] if len(index) == 1 else int(np.ravel_multi_index(index, o.source.type.shape))
         self.env[o.out] = Scalar(reg=flat)
 
     def _arith_constant(self, o: A.Constant) -> None:

@@ -64,7 +64,7 @@ class Measurements:
     def _matrix(self, op: int, matrix: np.ndarray, bits: tuple[int, ...], size: int = 1) -> int:
         slot = self._slot(size)
         self.extra.append((op, slot, self.cpool.matrix(matrix), len(bits), *bits, *sorted(bits),
-                                  *local_offsets(list(bits))))
+                                  *local_offsets(tuple(bits))))
         return slot
 
     # exact ---------------------------------------------------------------------------
