@@ -2,8 +2,8 @@
 common measurements (rarer measurements are in kernels_extra.py, compiled only when used).
 
 `run_program` is the whole call for states that fit in cache (one dispatch, a few
-microseconds of overhead). Large states use `prepare` + `exec_code` (+ the threaded
-`run_group` in kernels_parallel.py) driven from Python, where per-dispatch cost is noise.
+microseconds of overhead), and also runs slices of large-state runs (cache-blocked
+chunks) that Program hands to threads, where per-dispatch cost is noise.
 
 Only the entry points are numba dispatchers; everything they call is `register_jitable`,
 compiled into the caller's (cached) library: a dispatcher per helper would emit machine
@@ -70,12 +70,58 @@ def exec_code(code, start, end, vec, regs, mats, out):
         pc += code[pc + 1]
 
 
-@njit(cache=True, nogil=True)
-def run_program(code, params, rpool, cpool, state):
-    """The whole run for small states: build matrices, evolve |0...0>, measure; returns `out`.
+@register_jitable
+def run_chunks(code, start, end, state, regs, mats, out, bits, first, last):
+    """code[start:end] on chunks first..last-1 of `state`: chunk c fixes the bits outside
+    `bits` (ascending) to the bits of c; its 2^len(bits) amplitudes are gathered into a
+    buffer (or used in place when `bits` are the lowest ones), so a group of gates runs
+    in cache. Chunks are independent: threads take disjoint ranges."""
+    n = code[O.H_QUBITS]
+    chunk = len(bits)
+    size = 1 << chunk
+    offs = np.zeros(size, np.int64)
+    for j in range(size):
+        for a in range(chunk):
+            if (j >> a) & 1:
+                offs[j] |= 1 << bits[a]
+    rest = np.empty(n - chunk, np.int64)
+    r = 0
+    a = 0
+    for b in range(n):
+        if a < chunk and bits[a] == b:
+            a += 1
+        else:
+            rest[r] = b
+            r += 1
+    contiguous = bits[chunk - 1] == chunk - 1
+    buf = np.empty(0 if contiguous else size, np.complex128)
+    for c in range(first, last):
+        base = 0
+        for x in range(n - chunk):
+            if (c >> x) & 1:
+                base |= 1 << rest[x]
+        if contiguous:
+            exec_code(code, start, end, state[base:base + size], regs, mats, out)
+        else:
+            for j in range(size):
+                buf[j] = state[base + offs[j]]
+            exec_code(code, start, end, buf, regs, mats, out)
+            for j in range(size):
+                state[base + offs[j]] = buf[j]
 
-    `state` is the caller's buffer of 2^n amplitudes when it wants the final state, or an
-    empty array (then a private one is used): boxing a returned array costs ~0.6 us.
+
+@njit(cache=True, nogil=True)
+def run_program(code, params, rpool, cpool, state, task):
+    """One call of a program; returns the output vector.
+
+    `task` empty: the whole run for a small state (build matrices, evolve |0...0>, measure).
+    `state` is the caller's buffer when it wants the final state, or empty (then a
+    private one is used: boxing a returned array costs ~0.6 us).
+
+    `task` = [start, end, first, last, bits...]: one slice of a large-state run, driven by
+    Program from several threads (the GIL is released): code[start:end] on `state`, by
+    chunks first..last-1 over `bits` if any, with `cpool` the already prepared matrices.
+    One entry point for both, because each numba entry point costs seconds to compile.
     """
     n = len(params)
     regs = np.empty(n + len(rpool))
@@ -83,8 +129,14 @@ def run_program(code, params, rpool, cpool, state):
         regs[i] = params[i]
     for i in range(len(rpool)):
         regs[n + i] = rpool[i]
-    mats = cpool.copy()
     out = np.zeros(code[O.H_OUT_SIZE])
+    if len(task) > 0:
+        if len(task) == 4:
+            exec_code(code, task[0], task[1], state, regs, cpool, out)
+        else:
+            run_chunks(code, task[0], task[1], state, regs, cpool, out, task[4:], task[2], task[3])
+        return out
+    mats = cpool.copy()
     if len(state) == 0:
         state = np.empty(1 << code[O.H_QUBITS], np.complex128)
     for i in range(len(state)):

@@ -16,10 +16,11 @@ from .encode import Encoder, assemble
 from .fusion import fuse
 from .lowering import lower
 from .measurements import RunContext
+from .threads import BlockedRunner
 
 _NO_PARAMS = np.zeros(0)
 _NO_STATE = np.zeros(0, dtype=complex)
-_NO_BITS = np.zeros(0, dtype=np.int64)
+_NO_TASK = np.zeros(0, dtype=np.int64)
 
 
 BIG_QUBITS = 16
@@ -99,13 +100,7 @@ class Program:
         self._steps = [s for _, s in lowered.steps]
         self._outputs = [index[v] for v in lowered.outputs]
         self._floats = _float_slots(lowered)
-        self._run = kernels_run.run_program
-        self._segments = segments
-        if segments is not None:
-            from .kernels_parallel import run_segment
-
-            self._run = self._run_blocked
-            self._run_segment = run_segment
+        self._run = kernels_run.run_program if segments is None else BlockedRunner(code, segments)
         self._extra = None
         if lowered.measurements.extra:
             from .kernels_extra import measure_extra
@@ -122,7 +117,7 @@ class Program:
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
         fast = self._floats is not None and self._extra is None
         state = _NO_STATE if fast else np.empty(1 << self.n_qubits, dtype=complex)
-        out = self._run(self.code, params, rpool, self.cpool, state)
+        out = self._run(self.code, params, rpool, self.cpool, state, _NO_TASK)
         if self._extra is not None:
             self._extra(self.code, state, np.concatenate((params, rpool)), self.cpool, out)
         if self._floats is not None:
@@ -140,20 +135,6 @@ class Program:
                 ctx.shared = basis_samples(state, self.shots, rng)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
-
-    def _run_blocked(self, code, params, rpool, cpool, state) -> np.ndarray:
-        """run_program for large states: prep, then each segment (threaded chunks or full state)."""
-        regs = np.concatenate((params, rpool))
-        mats = cpool.copy()
-        out = np.zeros(code[O.H_OUT_SIZE])
-        if len(state) == 0:
-            state = np.empty(1 << self.n_qubits, dtype=complex)
-        state[:] = 0
-        state[0] = 1
-        self._run_segment(code, O.HEADER, code[O.H_PREP_END], _NO_STATE, regs, mats, out, _NO_BITS)
-        for start, end, bits in self._segments:
-            self._run_segment(code, start, end, state, regs, mats, out, bits)
-        return out
 
     def _check(self, params) -> np.ndarray:
         if params is None:
