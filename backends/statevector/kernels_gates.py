@@ -29,27 +29,30 @@ def spread(f, code, f0, nfixed):
 
 
 @register_jitable
-def sorted_copy(bits):
-    """Insertion sort: a handful of bit positions, without numba's costly np.sort."""
-    out = bits.copy()
-    for i in range(1, len(out)):
-        x = out[i]
-        j = i - 1
-        while j >= 0 and out[j] > x:
-            out[j + 1] = out[j]
-            j -= 1
-        out[j + 1] = x
-    return out
+def inner_run(code, f0, nfixed, nq):
+    """(shift, length) of the lowest block of consecutive free bits: the kernels' inner loop.
+
+    Walking those bits needs no `spread` (index = base + j << shift), so a gate pays the
+    bit-insertion loop once per run instead of once per amplitude, whichever bits it uses.
+    """
+    shift = 0
+    x = f0
+    while x < f0 + nfixed and code[x] == shift:
+        shift += 1
+        x += 1
+    top = code[x] if x < f0 + nfixed else nq
+    return shift, top - shift
 
 
 @register_jitable
 def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
     m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
     stride = code[o0 + 1]
-    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
-    for f in range(1 << (nq - nfixed - low)):
-        start = spread(f << low, code, f0, nfixed) | cval
-        for i in range(start, start + (1 << low)):
+    shift, run = inner_run(code, f0, nfixed, nq)
+    step = 1 << shift
+    for f in range(1 << (nq - nfixed - run)):
+        start = spread(f << run, code, f0, nfixed) | cval
+        for i in range(start, start + (step << run), step):
             a = vec[i]
             b = vec[i + stride]
             vec[i] = m00 * a + m01 * b
@@ -63,10 +66,11 @@ def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
         m[mat + 5], m[mat + 6], m[mat + 7]
     m8, m9, m10, m11, m12, m13, m14, m15 = m[mat + 8], m[mat + 9], m[mat + 10], m[mat + 11], \
         m[mat + 12], m[mat + 13], m[mat + 14], m[mat + 15]
-    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
-    for f in range(1 << (nq - nfixed - low)):
-        start = spread(f << low, code, f0, nfixed) | cval
-        for i in range(start, start + (1 << low)):
+    shift, run = inner_run(code, f0, nfixed, nq)
+    step = 1 << shift
+    for f in range(1 << (nq - nfixed - run)):
+        start = spread(f << run, code, f0, nfixed) | cval
+        for i in range(start, start + (step << run), step):
             a0 = vec[i]
             a1 = vec[i + s1]
             a2 = vec[i + s2]
@@ -93,10 +97,11 @@ def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
 
 @register_jitable
 def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
-    low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
-    for f in range(1 << (nq - nfixed - low)):
-        start = spread(f << low, code, f0, nfixed) | cval
-        for i in range(start, start + (1 << low)):
+    shift, run = inner_run(code, f0, nfixed, nq)
+    step = 1 << shift
+    for f in range(1 << (nq - nfixed - run)):
+        start = spread(f << run, code, f0, nfixed) | cval
+        for i in range(start, start + (step << run), step):
             for r in range(d):
                 vec[i + code[o0 + r]] *= m[mat + r]
 
@@ -108,10 +113,11 @@ def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
         p0, p1 = m[mat], m[mat + 1]
         swap = code[o0 + 2] == 1
         stride = code[o0 + 1]
-        low = code[f0]  # free bits below the lowest fixed bit form contiguous runs
-        for f in range(1 << (nq - nfixed - low)):
-            start = spread(f << low, code, f0, nfixed) | cval
-            for i in range(start, start + (1 << low)):
+        shift, run = inner_run(code, f0, nfixed, nq)
+        step = 1 << shift
+        for f in range(1 << (nq - nfixed - run)):
+            start = spread(f << run, code, f0, nfixed) | cval
+            for i in range(start, start + (step << run), step):
                 a = vec[i]
                 b = vec[i + stride]
                 if swap:
