@@ -73,6 +73,7 @@ from .ir import (
     parse_module,
     verify,
 )
+from .runtime.inspection import draw, specs
 
 __version__ = "0.1.0"
 
@@ -83,6 +84,6 @@ __all__ = [
     "IsingXX", "IsingYY", "IsingZZ", "KettleError", "MeasurementError", "Module", "MultiRZ",
     "Observable", "Operation", "PauliX", "PauliY", "PauliZ", "PhaseShift", "QubitUnitary", "Rot",
     "S", "ShapeError", "StronglyEntanglingLayers", "T", "Toffoli", "TraceError", "VerifyError",
-    "WireError", "X", "Y", "Z", "__version__", "adjoint", "counts", "ctrl", "expval",
-    "parse_module", "probs", "qjit", "sample", "state", "var", "verify",
+    "WireError", "X", "Y", "Z", "__version__", "adjoint", "counts", "ctrl", "draw", "expval",
+    "parse_module", "probs", "qjit", "sample", "specs", "state", "var", "verify",
 ]

@@ -9,7 +9,7 @@ backend estimates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,14 +28,19 @@ def run(module: Module, *args: Any, rng: np.random.Generator | None = None) -> t
     return run_function(module, module.entry, args, rng)
 
 
-def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None) -> tuple:
+def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None,
+                 on_call: Callable[[str, list], None] | None = None) -> tuple:
+    """Run `fn`; `on_call(kernel name, arguments)` sees every `q.call` before it runs."""
     env: dict[Value, Any] = {a: _as_value(x, a) for a, x in zip(fn.args, args)}
     machine = _Machine() if fn.is_kernel else None
     for o in fn.body:
         if isinstance(o, Return):
             return tuple(env[v] for v in o.values)
         if isinstance(o, Q.Call):
-            outs = run_function(module, module[o.callee.name], [env[a] for a in o.args], rng)
+            call_args = [env[a] for a in o.args]
+            if on_call is not None:
+                on_call(o.callee.name, call_args)
+            outs = run_function(module, module[o.callee.name], call_args, rng, on_call)
             env.update(zip(o.out, outs))
         elif machine is not None and o.name.startswith("q."):
             machine.step(o, env, fn.shots, rng)
@@ -163,3 +168,11 @@ class ReferenceKernel:
 def compile_kernel(fn: Function) -> ReferenceKernel:
     """The reference backend's entry point: the interpreter behind `run(params, rng)`."""
     return ReferenceKernel(fn)
+
+
+def kernel_arguments(module: Module, *args: Any) -> dict[str, list]:
+    """The arguments each kernel is called with when the entry function runs on `args`."""
+    seen: dict[str, list] = {}
+    run_function(module, module.entry, args, np.random.default_rng(0),
+                 on_call=lambda name, call_args: seen.setdefault(name, call_args))
+    return seen

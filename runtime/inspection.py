@@ -1,0 +1,49 @@
+"""`kt.draw` and `kt.specs`: look at what a qjit function compiles to, for given arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..backends.drawer import draw_kernel
+from ..backends.reference import kernel_arguments
+from ..passes.resources import resources
+
+
+def draw(qfn: Any, decimals: int = 2) -> Callable[..., str]:
+    """`kt.draw(circuit)(*args)`: a text drawing of each kernel the call runs.
+
+    Parameters show the values this call feeds them.
+    """
+
+    def drawer(*args: Any, **kwargs: Any) -> str:
+        module = qfn.lower(*args, **kwargs)
+        values = kernel_arguments(module, *_traced_args(qfn, args, kwargs))
+        parts = []
+        for kernel in module.kernels:
+            call_args = values.get(kernel.name)
+            params = call_args[0] if call_args else None
+            title = f"@{kernel.name}:\n" if len(module.kernels) > 1 else ""
+            parts.append(title + draw_kernel(kernel, params, decimals))
+        return "\n\n".join(parts)
+
+    return drawer
+
+
+def specs(qfn: Any) -> Callable[..., dict[str, Any]]:
+    """`kt.specs(circuit)(*args)`: gate counts, depth, parameters and measurements."""
+
+    def counter(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        module = qfn.lower(*args, **kwargs)
+        found = [resources(k) for k in module.kernels]
+        return found[0] if len(found) == 1 else {k.name: r for k, r in zip(module.kernels, found)}
+
+    return counter
+
+
+def _traced_args(qfn: Any, args: tuple, kwargs: dict) -> list:
+    """The arguments the entry host function takes: the traced ones, in order."""
+    traced = qfn.trace(*args, **kwargs)
+    if kwargs:
+        args = qfn._bind(args, kwargs)
+    return [a for a, static in zip(args, traced.static) if not static]
