@@ -28,6 +28,7 @@ BIG_QUBITS = 16
 CHUNK_QUBITS = 14
 """Qubits per chunk of a blocked group: 2^14 amplitudes = 256 KiB, half a core's L2."""
 FUSE_PARAMETRIC_FROM = 10
+"""From this many qubits also fuse gates whose matrices are built per call (see fusion.py)."""
 
 
 def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: int = CHUNK_QUBITS,
@@ -114,6 +115,9 @@ class Program:
             BackendError: wrong parameter count, or shots without an rng.
         """
         params = self._check(params)
+        if self.shots is not None and rng is None:
+            raise BackendError(f"statevector: kernel @{self.name} has shots={self.shots}; "
+                               "pass a numpy Generator as rng")
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
         fast = self._floats is not None and self._extra is None
         state = _NO_STATE if fast else np.empty(1 << self.n_qubits, dtype=complex)
@@ -125,9 +129,6 @@ class Program:
             return tuple([values[i] for i in self._floats])
         ctx = RunContext(state, out, lambda r: params[r] if r < self.n_params else rpool[r - self.n_params])
         if self.shots is not None:
-            if rng is None:
-                raise BackendError(f"statevector: kernel @{self.name} has shots={self.shots}; "
-                                   "pass a numpy Generator as rng")
             ctx.shots, ctx.rng = self.shots, rng
             if self._needs_shared:
                 from .sampling import basis_samples
@@ -139,7 +140,8 @@ class Program:
     def _check(self, params) -> np.ndarray:
         if params is None:
             params = _NO_PARAMS
-        elif type(params) is not np.ndarray or params.dtype != np.float64 or params.ndim != 1:
+        elif (type(params) is not np.ndarray or params.dtype != np.float64 or params.ndim != 1
+              or not params.flags.c_contiguous):  # anything else would compile a new numba signature
             params = np.ascontiguousarray(params, dtype=np.float64).reshape(-1)
         if params.shape[0] != self.n_params:
             raise BackendError(f"statevector: kernel @{self.name} takes {self.n_params} "

@@ -228,3 +228,24 @@ def test_statevector_fusion_merges_only_when_it_saves_work():
     params = _random_params(3)
     got = compile_kernel(module.entry, fuse_from=0).run(params)
     np.testing.assert_allclose(got[0], reference.run(module, params)[0], atol=ATOL, rtol=0)
+
+
+def test_statevector_two_state_outputs_do_not_alias():
+    def body(b):
+        b.gate("Hadamard", [0])
+        return [b.state(), b.state()]
+
+    module, _ = build(1, 0, body)
+    first, second = compile_kernel(module.entry).run(None)
+    assert first is not second
+    np.testing.assert_array_equal(first, second)
+
+
+def test_statevector_kernel_edits_invalidate_the_disk_cache():
+    """numba stamps a cached entry point with its own file only; ours adds every kernel file."""
+    from kettle.backends.statevector import kernels_run
+    from kettle.backends.statevector.cache import kernel_sources_hash
+
+    locator = kernels_run.run_program._cache._impl._locator
+    assert type(locator).__name__ == "KernelLocator"
+    assert locator.get_source_stamp()[1] == kernel_sources_hash()
