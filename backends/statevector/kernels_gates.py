@@ -13,6 +13,7 @@ import numpy as np
 from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
+from . import opcodes as O
 
 
 @register_jitable
@@ -45,98 +46,6 @@ def inner_run(code, f0, nfixed, nq):
 
 
 @register_jitable
-def apply_dense1(vec, nq, cval, m, mat, code, f0, nfixed, o0):
-    m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
-    stride = code[o0 + 1]
-    shift, run = inner_run(code, f0, nfixed, nq)
-    step = 1 << shift
-    for f in range(1 << (nq - nfixed - run)):
-        start = spread(f << run, code, f0, nfixed) | cval
-        for i in range(start, start + (step << run), step):
-            a = vec[i]
-            b = vec[i + stride]
-            vec[i] = m00 * a + m01 * b
-            vec[i + stride] = m10 * a + m11 * b
-
-
-@register_jitable
-def apply_dense2(vec, nq, cval, m, mat, code, f0, nfixed, o0):
-    s1, s2, s3 = code[o0 + 1], code[o0 + 2], code[o0 + 3]
-    m0, m1, m2, m3, m4, m5, m6, m7 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3], m[mat + 4], \
-        m[mat + 5], m[mat + 6], m[mat + 7]
-    m8, m9, m10, m11, m12, m13, m14, m15 = m[mat + 8], m[mat + 9], m[mat + 10], m[mat + 11], \
-        m[mat + 12], m[mat + 13], m[mat + 14], m[mat + 15]
-    shift, run = inner_run(code, f0, nfixed, nq)
-    step = 1 << shift
-    for f in range(1 << (nq - nfixed - run)):
-        start = spread(f << run, code, f0, nfixed) | cval
-        for i in range(start, start + (step << run), step):
-            a0 = vec[i]
-            a1 = vec[i + s1]
-            a2 = vec[i + s2]
-            a3 = vec[i + s3]
-            vec[i] = m0 * a0 + m4 * a1 + m8 * a2 + m12 * a3
-            vec[i + s1] = m1 * a0 + m5 * a1 + m9 * a2 + m13 * a3
-            vec[i + s2] = m2 * a0 + m6 * a1 + m10 * a2 + m14 * a3
-            vec[i + s3] = m3 * a0 + m7 * a1 + m11 * a2 + m15 * a3
-
-
-@register_jitable
-def apply_dense(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
-    tmp = np.empty(d, np.complex128)
-    for f in range(1 << (nq - nfixed)):
-        i = spread(f, code, f0, nfixed) | cval
-        for c in range(d):
-            tmp[c] = vec[i + code[o0 + c]]
-        for r in range(d):
-            acc = 0j
-            for c in range(d):
-                acc += m[mat + c * d + r] * tmp[c]
-            vec[i + code[o0 + r]] = acc
-
-
-@register_jitable
-def apply_diag(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
-    shift, run = inner_run(code, f0, nfixed, nq)
-    step = 1 << shift
-    for f in range(1 << (nq - nfixed - run)):
-        start = spread(f << run, code, f0, nfixed) | cval
-        for i in range(start, start + (step << run), step):
-            for r in range(d):
-                vec[i + code[o0 + r]] *= m[mat + r]
-
-
-@register_jitable
-def apply_perm(vec, nq, cval, m, mat, code, f0, nfixed, o0, d):
-    """new[perm[c]] = phases[c] * old[c] on each target block (a swap for one target)."""
-    if d == 2:
-        p0, p1 = m[mat], m[mat + 1]
-        swap = code[o0 + 2] == 1
-        stride = code[o0 + 1]
-        shift, run = inner_run(code, f0, nfixed, nq)
-        step = 1 << shift
-        for f in range(1 << (nq - nfixed - run)):
-            start = spread(f << run, code, f0, nfixed) | cval
-            for i in range(start, start + (step << run), step):
-                a = vec[i]
-                b = vec[i + stride]
-                if swap:
-                    vec[i] = p1 * b
-                    vec[i + stride] = p0 * a
-                else:
-                    vec[i] = p0 * a
-                    vec[i + stride] = p1 * b
-        return
-    tmp = np.empty(d, np.complex128)
-    for f in range(1 << (nq - nfixed)):
-        i = spread(f, code, f0, nfixed) | cval
-        for c in range(d):
-            tmp[c] = vec[i + code[o0 + c]]
-        for c in range(d):
-            vec[i + code[o0 + code[o0 + d + c]]] = m[mat + c] * tmp[c]
-
-
-@register_jitable
 def parity(x):
     x ^= x >> 32
     x ^= x >> 16
@@ -148,9 +57,86 @@ def parity(x):
 
 
 @register_jitable
-def apply_parity(vec, nq, cmask, cval, m, mat, tmask):
-    """`vec[i] *= m[mat + parity of i's target bits]`; `cmask`'s bits act as controls."""
-    even, odd = m[mat], m[mat + 1]
-    for i in range(1 << nq):
-        if (i & cmask) == cval:
-            vec[i] *= odd if parity(i & tmask) else even
+def apply_gate(code, pc, vec, mats):
+    """One APPLY_* instruction (layout in opcodes.py) on `vec` or on a block register in `mats`.
+
+    One function for every kind on purpose: each numba function costs a fixed share of
+    the cold compile, and these loops are what the cache library is made of.
+    """
+    op, reg, nq = code[pc], code[pc + O.F_REG], code[pc + O.F_NQ]
+    cmask, cval, mat, k = code[pc + O.F_CMASK], code[pc + O.F_CVAL], code[pc + O.F_MAT], code[pc + O.F_K]
+    nfixed = code[pc + O.F_NFIXED]
+    f0 = pc + O.F_FIXED
+    o0 = f0 + nfixed
+    d = 1 << k
+    v = vec if reg < 0 else mats[reg:reg + (1 << nq)]
+    m = mats
+    if op == O.APPLY_PARITY:  # vec[i] *= phase[parity of the target bits], on the control subspace
+        tmask = code[o0 + d - 1]
+        even, odd = m[mat], m[mat + 1]
+        for i in range(1 << nq):
+            if (i & cmask) == cval:
+                v[i] *= odd if parity(i & tmask) else even
+        return
+    shift, run = inner_run(code, f0, nfixed, nq)
+    step = 1 << shift
+    if op == O.APPLY_DENSE and k == 1:
+        m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
+        stride = code[o0 + 1]
+        for f in range(1 << (nq - nfixed - run)):
+            start = spread(f << run, code, f0, nfixed) | cval
+            for i in range(start, start + (step << run), step):
+                a = v[i]
+                b = v[i + stride]
+                v[i] = m00 * a + m01 * b
+                v[i + stride] = m10 * a + m11 * b
+    elif op == O.APPLY_DENSE and k == 2:
+        s1, s2, s3 = code[o0 + 1], code[o0 + 2], code[o0 + 3]
+        for f in range(1 << (nq - nfixed - run)):
+            start = spread(f << run, code, f0, nfixed) | cval
+            for i in range(start, start + (step << run), step):
+                a0 = v[i]
+                a1 = v[i + s1]
+                a2 = v[i + s2]
+                a3 = v[i + s3]
+                v[i] = m[mat] * a0 + m[mat + 4] * a1 + m[mat + 8] * a2 + m[mat + 12] * a3
+                v[i + s1] = m[mat + 1] * a0 + m[mat + 5] * a1 + m[mat + 9] * a2 + m[mat + 13] * a3
+                v[i + s2] = m[mat + 2] * a0 + m[mat + 6] * a1 + m[mat + 10] * a2 + m[mat + 14] * a3
+                v[i + s3] = m[mat + 3] * a0 + m[mat + 7] * a1 + m[mat + 11] * a2 + m[mat + 15] * a3
+    elif op == O.APPLY_DIAG:
+        for f in range(1 << (nq - nfixed - run)):
+            start = spread(f << run, code, f0, nfixed) | cval
+            for i in range(start, start + (step << run), step):
+                for r in range(d):
+                    v[i + code[o0 + r]] *= m[mat + r]
+    elif op == O.APPLY_PERM and d == 2:  # X-like: a (phased) swap, or phases only
+        p0, p1 = m[mat], m[mat + 1]
+        swap = code[o0 + 2] == 1
+        stride = code[o0 + 1]
+        for f in range(1 << (nq - nfixed - run)):
+            start = spread(f << run, code, f0, nfixed) | cval
+            for i in range(start, start + (step << run), step):
+                a = v[i]
+                b = v[i + stride]
+                if swap:
+                    v[i] = p1 * b
+                    v[i + stride] = p0 * a
+                else:
+                    v[i] = p0 * a
+                    v[i + stride] = p1 * b
+    else:  # dense k >= 3 (M column-major) or a wider permutation (new[perm[c]] = phase[c] old[c])
+        dense = op == O.APPLY_DENSE
+        tmp = np.empty(d, np.complex128)
+        for f in range(1 << (nq - nfixed)):
+            i = spread(f, code, f0, nfixed) | cval
+            for c in range(d):
+                tmp[c] = v[i + code[o0 + c]]
+            if dense:
+                for r in range(d):
+                    acc = 0j
+                    for c in range(d):
+                        acc += m[mat + c * d + r] * tmp[c]
+                    v[i + code[o0 + r]] = acc
+            else:
+                for c in range(d):
+                    v[i + code[o0 + code[o0 + d + c]]] = m[mat + c] * tmp[c]

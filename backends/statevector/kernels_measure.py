@@ -12,7 +12,7 @@ import numpy as np
 from numba.extending import register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
-from .kernels_gates import apply_dense, parity, spread
+from .kernels_gates import parity, spread
 
 
 @register_jitable
@@ -115,6 +115,15 @@ def probs(vec, code, b0, k, out, slot):
 def rotated_probs(vec, nq, m, mat, code, b0, k, out, slot):
     """Probabilities of the bits at code[b0:] after applying M to a copy: eigenbasis statistics."""
     rotated = vec.copy()
-    no_controls = nq - nq  # a variable, not the literal 0: a literal would compile apply_dense again
-    apply_dense(rotated, nq, no_controls, m, mat, code, b0 + k, k, b0 + 2 * k, 1 << k)
+    f0, o0, d = b0 + k, b0 + 2 * k, 1 << k
+    amps = np.empty(d, np.complex128)
+    for f in range(1 << (nq - k)):
+        i = spread(f, code, f0, k)
+        for c in range(d):
+            amps[c] = vec[i + code[o0 + c]]
+        for r in range(d):
+            acc = 0j
+            for c in range(d):
+                acc += m[mat + c * d + r] * amps[c]
+            rotated[i + code[o0 + r]] = acc
     probs(rotated, code, b0, k, out, slot)

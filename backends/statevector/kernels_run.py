@@ -19,14 +19,7 @@ from numba.extending import register_jitable
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 from . import opcodes as O
 from .kernels_build import build_dense, build_diag, init_block
-from .kernels_gates import (
-    apply_dense,
-    apply_dense1,
-    apply_dense2,
-    apply_diag,
-    apply_parity,
-    apply_perm,
-)
+from .kernels_gates import apply_gate
 from .kernels_measure import expval_terms, probs
 
 
@@ -38,25 +31,7 @@ def exec_code(code, start, end, vec, regs, mats, out):
         op = code[pc]
         if op >= O.APPLY_DENSE:
             if op <= O.APPLY_PARITY:
-                reg, nq, cval, mat, k = code[pc + 2], code[pc + 3], code[pc + 5], code[pc + 6], code[pc + 7]
-                f0 = pc + O.F_FIXED
-                nfixed = code[pc + O.F_NFIXED]
-                o0 = f0 + nfixed
-                d = 1 << k
-                v = vec if reg < 0 else mats[reg:reg + (1 << nq)]
-                if op == O.APPLY_DENSE:
-                    if k == 1:
-                        apply_dense1(v, nq, cval, mats, mat, code, f0, nfixed, o0)
-                    elif k == 2:
-                        apply_dense2(v, nq, cval, mats, mat, code, f0, nfixed, o0)
-                    else:
-                        apply_dense(v, nq, cval, mats, mat, code, f0, nfixed, o0, d)
-                elif op == O.APPLY_DIAG:
-                    apply_diag(v, nq, cval, mats, mat, code, f0, nfixed, o0, d)
-                elif op == O.APPLY_PERM:
-                    apply_perm(v, nq, cval, mats, mat, code, f0, nfixed, o0, d)
-                else:
-                    apply_parity(v, nq, code[pc + 4], cval, mats, mat, code[o0 + d - 1])
+                apply_gate(code, pc, vec, mats)
             elif op == O.EXPVAL_TERMS:
                 out[code[pc + 2]] = expval_terms(vec, code, pc, regs)
             else:
@@ -71,16 +46,12 @@ def exec_code(code, start, end, vec, regs, mats, out):
 
 
 @register_jitable
-def run_chunks(code, start, end, state, regs, mats, out, bits, first, last):
-    """code[start:end] on chunks first..last-1 of `state`: chunk c fixes the bits outside
-    `bits` (ascending) to the bits of c; its 2^len(bits) amplitudes are gathered into a
-    buffer (or used in place when `bits` are the lowest ones), so a group of gates runs
-    in cache. Chunks are independent: threads take disjoint ranges."""
-    n = code[O.H_QUBITS]
+def chunk_layout(n, bits):
+    """For chunks over `bits` (ascending): offs[j] = state offset of local index j, and the
+    remaining bit positions, whose values number the chunks."""
     chunk = len(bits)
-    size = 1 << chunk
-    offs = np.zeros(size, np.int64)
-    for j in range(size):
+    offs = np.zeros(1 << chunk, np.int64)
+    for j in range(1 << chunk):
         for a in range(chunk):
             if (j >> a) & 1:
                 offs[j] |= 1 << bits[a]
@@ -93,21 +64,7 @@ def run_chunks(code, start, end, state, regs, mats, out, bits, first, last):
         else:
             rest[r] = b
             r += 1
-    contiguous = bits[chunk - 1] == chunk - 1
-    buf = np.empty(0 if contiguous else size, np.complex128)
-    for c in range(first, last):
-        base = 0
-        for x in range(n - chunk):
-            if (c >> x) & 1:
-                base |= 1 << rest[x]
-        if contiguous:
-            exec_code(code, start, end, state[base:base + size], regs, mats, out)
-        else:
-            for j in range(size):
-                buf[j] = state[base + offs[j]]
-            exec_code(code, start, end, buf, regs, mats, out)
-            for j in range(size):
-                state[base + offs[j]] = buf[j]
+    return offs, rest
 
 
 @njit(cache=True, nogil=True)
@@ -118,10 +75,14 @@ def run_program(code, params, rpool, cpool, state, task):
     `state` is the caller's buffer when it wants the final state, or empty (then a
     private one is used: boxing a returned array costs ~0.6 us).
 
-    `task` = [start, end, first, last, bits...]: one slice of a large-state run, driven by
-    Program from several threads (the GIL is released): code[start:end] on `state`, by
-    chunks first..last-1 over `bits` if any, with `cpool` the already prepared matrices.
-    One entry point for both, because each numba entry point costs seconds to compile.
+    `task` = [start, end] + [first, last, bits...]: one slice of a large-state run, driven by
+    Program from several threads (the GIL is released): code[start:end] on `state`, with
+    `cpool` the already prepared matrices; with bits, on chunks first..last-1 over `bits`
+    (ascending): each chunk's amplitudes are gathered into a buffer (or used in place when
+    `bits` are the lowest ones) so a group of gates runs in cache.
+
+    One entry point and one exec_code call site on purpose: each numba entry point, and
+    each function calling a register_jitable helper, compiles the helper again (seconds, cold).
     """
     n = len(params)
     regs = np.empty(n + len(rpool))
@@ -130,18 +91,39 @@ def run_program(code, params, rpool, cpool, state, task):
     for i in range(len(rpool)):
         regs[n + i] = rpool[i]
     out = np.zeros(code[O.H_OUT_SIZE])
-    if len(task) > 0:
-        if len(task) == 4:
-            exec_code(code, task[0], task[1], state, regs, cpool, out)
+    nq = code[O.H_QUBITS]
+    if len(task) == 0:
+        mats = cpool.copy()
+        if len(state) == 0:
+            state = np.empty(1 << nq, np.complex128)
+        for i in range(len(state)):
+            state[i] = 0j
+        state[0] = 1.0
+        start, end = O.HEADER + 0 * nq, code[O.H_EXTRA_START]
+    else:
+        mats = cpool
+        start, end = task[0], task[1]
+    bits = task[4:] if len(task) > 4 else task[:0]
+    first, last = (task[2], task[3]) if len(bits) > 0 else (0, 1)
+    offs, rest = chunk_layout(nq, bits)
+    size = len(offs)
+    contiguous = len(bits) == 0 or bits[len(bits) - 1] == len(bits) - 1
+    buf = np.empty(0 if contiguous else size, np.complex128)
+    for c in range(first, last):
+        base = 0
+        for x in range(len(rest)):
+            if (c >> x) & 1:
+                base |= 1 << rest[x]
+        if len(bits) == 0:
+            vec = state
+        elif contiguous:
+            vec = state[base:base + size]
         else:
-            run_chunks(code, task[0], task[1], state, regs, cpool, out, task[4:], task[2], task[3])
-        return out
-    mats = cpool.copy()
-    if len(state) == 0:
-        state = np.empty(1 << code[O.H_QUBITS], np.complex128)
-    for i in range(len(state)):
-        state[i] = 0j
-    state[0] = 1.0
-    exec_code(code, O.HEADER, code[O.H_PREP_END], state, regs, mats, out)
-    exec_code(code, code[O.H_PREP_END], code[O.H_EXTRA_START], state, regs, mats, out)
+            for j in range(size):
+                buf[j] = state[base + offs[j]]
+            vec = buf
+        exec_code(code, start, end, vec, regs, mats, out)
+        if not contiguous:
+            for j in range(size):
+                state[base + offs[j]] = buf[j]
     return out
