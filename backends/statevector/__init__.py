@@ -1,7 +1,17 @@
 """The statevector backend: kernels lowered to instruction tables run by disk-cached numba kernels.
 
-`compile_kernel(fn).run(params, rng)`. numba is imported on the first compile, never at
-`import kettle` time.
+    program = compile_kernel(fn)         # pure-Python lowering, milliseconds
+    results = program.run(params, rng)   # one numba dispatch for small states
+
+Compiling one numba function per circuit costs seconds, so nothing is generated per
+circuit: `lowering` maps the kernel to gate actions (`gate_actions`, from the gate table
+only) and measurement steps (`measurements`, `sampling` for shots); `fusion` merges gates
+where that saves work; `blocking` groups gates into cache-sized chunks for large states
+(run by `threads`); `encode` assembles the int64 program and constant pools that the
+`kernels_*` modules interpret (`kernels_run.run_program` is the one hot entry point,
+`kernels_extra` the lazily compiled rare measurements). `cache` makes numba's disk cache
+notice edits to any kernel file; `warm` fills it ahead of time. numba is imported on the
+first compile, never at `import kettle` time.
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ class _Walker:
         self.env: dict[Value, object] = {}
         self.scalars = Scalars(n_params)
         self.cpool = ComplexPool()
-        self.result = Lowered(0, n_params, self.scalars, self.cpool, [], None)  # type: ignore[arg-type]
+        self.result = Lowered(0, n_params, self.scalars, self.cpool, [],
+                              Measurements(0, fn.shots, self.scalars, self.cpool))
 
     def unsupported(self, o, why: str = "no rule for this op") -> BackendError:
         return BackendError(f"statevector cannot run `{printed(self.fn, o)}`: {why}")

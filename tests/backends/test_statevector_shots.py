@@ -98,3 +98,19 @@ def test_statevector_sampling_in_an_exact_kernel_is_rejected():
     exact = b.build([b.sample(b.obs(["Z0"], [0, 1]))]).replace(attrs={})
     with pytest.raises(BackendError, match="statevector.*q.sample.*shots"):
         compile_kernel(exact)
+
+
+def test_statevector_shots_sample_of_one_word_plus_identity():
+    b = KernelBuilder("k", 1, 0, shots=200)
+    b.gate("Hadamard", [0])
+    two, one = b.const(2.0), b.const(1.0)
+    out = b.sample(b.obs(["X0", ""], [0], [two, one]))
+    (samples,) = compile_kernel(b.build([out])).run(None, np.random.default_rng(0))
+    np.testing.assert_array_equal(samples, np.full(200, 3.0))  # |+> is the +1 eigenstate of X
+
+
+def test_statevector_shots_sample_of_a_diagonal_sum_uses_the_shared_samples():
+    b = _bell(shots=300)
+    obs = b.obs(["Z0", "Z1", "Z0 Z1"], [0, 1])
+    samples, bits = compile_kernel(b.build([b.sample(obs), b.bits([0])])).run(None, np.random.default_rng(2))
+    np.testing.assert_array_equal(samples, np.where(bits[:, 0] == 0, 3.0, -1.0))
