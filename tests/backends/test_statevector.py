@@ -55,8 +55,9 @@ def _random_params(n: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-np.pi, np.pi, n)
 
 
-@pytest.mark.parametrize("wires", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("wires", [1, 2, 3, 4, 5, 6, 8])
 def test_statevector_multirz_on_any_width(wires):
+    """8 wires is past MAX_EXPLICIT_WIDTH: the parity form comes from probing small widths."""
     def body(b):
         _layer(b, wires)
         b.gate("MultiRZ", list(range(wires))[::-1], [b.param(3 * wires)])
