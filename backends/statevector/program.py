@@ -19,6 +19,7 @@ from .measurements import RunContext
 from .threads import BlockedRunner
 
 _NO_PARAMS = np.zeros(0)
+_F64 = np.dtype(np.float64)
 _NO_STATE = np.zeros(0, dtype=complex)
 _NO_TASK = np.zeros(0, dtype=np.int64)
 
@@ -107,6 +108,7 @@ class Program:
             from .kernels_extra import measure_extra
 
             self._extra = measure_extra
+        self._fast = self._floats is not None and self._extra is None  # no state needed
 
     def run(self, params: np.ndarray | None = None, rng: np.random.Generator | None = None) -> tuple:
         """Run once. Returns the kernel's results in `return` order.
@@ -114,13 +116,14 @@ class Program:
         Raises:
             BackendError: wrong parameter count, or shots without an rng.
         """
-        params = self._check(params)
+        if not (type(params) is np.ndarray and params.dtype is _F64 and params.ndim == 1
+                and params.flags.c_contiguous and params.shape[0] == self.n_params):
+            params = self._check(params)
         if self.shots is not None and rng is None:
             raise BackendError(f"statevector: kernel @{self.name} has shots={self.shots}; "
                                "pass a numpy Generator as rng")
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
-        fast = self._floats is not None and self._extra is None
-        state = _NO_STATE if fast else np.empty(1 << self.n_qubits, dtype=complex)
+        state = _NO_STATE if self._fast else np.empty(1 << self.n_qubits, dtype=complex)
         out = self._run(self.code, params, rpool, self.cpool, state, _NO_TASK)
         if self._extra is not None:
             self._extra(self.code, state, np.concatenate((params, rpool)), self.cpool, out)
@@ -138,6 +141,7 @@ class Program:
         return tuple(results[i] for i in self._outputs)
 
     def _check(self, params) -> np.ndarray:
+        """`params` as the one array type run_program is compiled for (the slow path of run)."""
         if params is None:
             params = _NO_PARAMS
         elif (type(params) is not np.ndarray or params.dtype != np.float64 or params.ndim != 1
