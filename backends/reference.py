@@ -2,9 +2,13 @@
 
 Short and slow on purpose: the state is a `(2,)*n` tensor, every gate is a dense matrix
 contracted in with `tensordot`, every measurement is computed from dense matrices. Every
-pass and every backend is tested against it. With shots, `q.sample` and `q.bits` draw
-from `rng`; expval, var and probs stay exact (they are the means of what a sampling
-backend estimates).
+pass and every backend is tested against it.
+
+With shots, `q.bits` and `q.sample` draw from `rng`, as a device would: one shared set
+of computational-basis samples per run serves every `q.bits` and every diagonal
+observable (so two wires of a Bell pair agree shot by shot); any other observable is
+measured in its own eigenbasis. expval, var and probs stay exact: they are the means of
+what a sampling backend estimates.
 """
 
 from __future__ import annotations
@@ -90,6 +94,15 @@ class _Machine:
     def __init__(self) -> None:
         self.state: np.ndarray | None = None
         self.wire: dict[Value, int] = {}
+        self.basis_samples: np.ndarray | None = None  # (shots, n) bits, drawn on first need
+
+    def shared_bits(self, shots: int, rng: np.random.Generator) -> np.ndarray:
+        """The run's computational-basis samples of every wire, (shots, n)."""
+        if self.basis_samples is None:
+            n = self.state.ndim
+            outcomes = rng.choice(2**n, size=shots, p=self.probs(list(range(n))))
+            self.basis_samples = (outcomes[:, None] >> np.arange(n - 1, -1, -1)) & 1
+        return self.basis_samples
 
     def wires(self, qubits) -> list[int]:
         return [self.wire[q] for q in qubits]
@@ -125,12 +138,14 @@ class _Machine:
         elif isinstance(o, Q.State):
             env[o.out] = np.transpose(self.state, self.wires(o.qubits)).reshape(-1).copy()
         elif isinstance(o, Q.Bits):
-            wires = self.wires(o.qubits)
-            outcomes = rng.choice(2 ** len(wires), size=shots, p=self.probs(wires))
-            shifts = np.arange(len(wires) - 1, -1, -1)
-            env[o.out] = (outcomes[:, None] >> shifts) & 1
+            env[o.out] = self.shared_bits(shots, rng)[:, self.wires(o.qubits)].copy()
         elif isinstance(o, Q.Sample):
             matrix, wires = env[o.obs]
+            if np.allclose(matrix, np.diag(np.diag(matrix))):
+                bits = self.shared_bits(shots, rng)[:, wires]
+                index = bits @ (1 << np.arange(len(wires) - 1, -1, -1)) if wires else 0
+                env[o.out] = np.diag(matrix).real[index] * np.ones(shots)
+                return
             eigenvalues, vectors = np.linalg.eigh(matrix)
             rotated = self.apply(vectors.conj().T, wires)
             probs = np.abs(np.moveaxis(rotated, wires, range(len(wires))).reshape(len(eigenvalues), -1)) ** 2

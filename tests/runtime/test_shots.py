@@ -132,3 +132,19 @@ def test_expval_with_shots_within_5_sigma_of_exact(backend):
     z, p = circuit(THETA)
     assert abs(z - np.cos(THETA)) <= 5 * np.sqrt((1 - np.cos(THETA) ** 2) / SHOTS)
     assert _within_5_sigma(p[1], P1, SHOTS)
+
+
+def test_samples_of_a_bell_pair_agree_shot_by_shot(backend):
+    """All basis samples and diagonal observables of one run come from the same shots."""
+
+    @kt.qjit(wires=2, shots=200, seed=11, backend=backend)
+    def bell():
+        kt.H(0)
+        kt.CNOT([0, 1])
+        return kt.sample(wires=[0]), kt.sample(wires=[1]), kt.sample(kt.Z(0)), kt.sample(kt.Z(0) @ kt.Z(1))
+
+    first, second, z0, zz = bell()
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(z0, 1 - 2 * first[:, 0])
+    np.testing.assert_array_equal(zz, np.ones(200))
+    assert 0 < first.sum() < 200  # both outcomes occur: the test is not vacuous
