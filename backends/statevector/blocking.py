@@ -44,6 +44,16 @@ def group_actions(actions: list[GateAction], chunk: int) -> list[Group]:
     return groups
 
 
+CONTIGUOUS_BITS = 4
+"""Lowest bits reserved in every chunk: a group's gathers then move runs of 16 amplitudes
+(256 bytes, whole cache lines) instead of scattered single amplitudes (~10% faster W3)."""
+
+
+def wire_budget(chunk: int) -> int:
+    """How many wires one group may touch with chunks of `chunk` qubits."""
+    return chunk - min(CONTIGUOUS_BITS, chunk // 3)
+
+
 def chunk_bits(n: int, wires: frozenset[int], chunk: int) -> list[int]:
     """The state bit positions of a group's chunks (ascending): its wires' bits, padded with
     the lowest free bits so that chunks are as contiguous in memory as possible."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...ir import BackendError, Function
 from . import opcodes as O
-from .blocking import chunk_bits, group_actions
+from .blocking import chunk_bits, group_actions, wire_budget
 from .encode import Encoder, assemble
 from .fusion import fuse
 from .lowering import lower
@@ -71,7 +71,7 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
 
 def _blocked_body(enc: Encoder, actions, n: int, chunk: int):
     layout, body = [], []
-    for wires, members in group_actions(actions, chunk):
+    for wires, members in group_actions(actions, wire_budget(chunk)):
         if wires is None:
             layout.append(((), len(members)))
             body += [enc.apply(a, lambda w: n - 1 - w, n) for a in members]

@@ -173,12 +173,13 @@ def test_statevector_kernel_without_parameters():
     assert compile_kernel(module.entry).run(None)[0] == pytest.approx(1.0)
 
 
-@given(kernels(min_wires=3, max_wires=6, max_gates=30))
+@given(kernels(min_wires=4, max_wires=7, max_gates=30))
 def test_statevector_cache_blocking_matches_reference(case):
-    """Blocked groups of 2 qubits on small states: many groups, gathers and full-state gates."""
+    """Chunks of 3 qubits (groups of 2 wires) on small states: many groups, gathers, in-place
+    chunks and full-state gates."""
     module, params = case
     want = reference.run(module, params)
-    got = compile_kernel(module.entry, block_from=3, chunk_qubits=2).run(params)
+    got = compile_kernel(module.entry, block_from=3, chunk_qubits=3).run(params)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
 
