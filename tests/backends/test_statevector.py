@@ -176,10 +176,10 @@ def test_statevector_kernel_without_parameters():
 @given(kernels(min_wires=4, max_wires=7, max_gates=30))
 def test_statevector_cache_blocking_matches_reference(case):
     """Chunks of 3 qubits (groups of 2 wires) on small states: many groups, gathers, in-place
-    chunks and full-state gates."""
+    chunks and full-state gates, with fused parametric blocks built in the prep section."""
     module, params = case
     want = reference.run(module, params)
-    got = compile_kernel(module.entry, block_from=3, chunk_qubits=3).run(params)
+    got = compile_kernel(module.entry, block_from=3, chunk_qubits=3, fuse_from=0).run(params)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
 
