@@ -87,8 +87,6 @@ class Program:
     """A lowered kernel: instruction table, pools, and the steps that read its results."""
 
     def __init__(self, fn: Function, code: np.ndarray, lowered, segments=None) -> None:
-        from . import kernels_run  # numba is imported here, at first compile, not at import
-
         self.name = fn.name
         self.shots = fn.shots
         self.n_qubits = lowered.n
@@ -102,13 +100,28 @@ class Program:
         self._steps = [s for _, s in lowered.steps]
         self._outputs = [index[v] for v in lowered.outputs]
         self._floats = _float_slots(lowered)
-        self._run = kernels_run.run_program if segments is None else BlockedRunner(code, segments)
-        self._extra = None
-        if lowered.measurements.extra:
-            from .kernels_extra import measure_extra
+        self._segments = segments
+        self._needs_extra = bool(lowered.measurements.extra)
+        self._run = self._extra = None  # bound by load(): lowering never imports numba
+        self._fast = self._floats is not None and not self._needs_extra  # no state needed
 
-            self._extra = measure_extra
-        self._fast = self._floats is not None and self._extra is None  # no state needed
+    def load(self) -> Program:
+        """Import numba and bind the entry points this program runs (idempotent).
+
+        The first `run` after this loads the compiled kernels from numba's disk cache (or
+        compiles them once per machine). `run` calls it itself; a runtime may call it
+        ahead of time, e.g. from a background thread.
+        """
+        if self._run is None:
+            from . import kernels_run
+
+            if self._needs_extra:
+                from .kernels_extra import measure_extra
+
+                self._extra = measure_extra
+            self._run = (kernels_run.run_program if self._segments is None
+                         else BlockedRunner(self.code, self._segments))
+        return self
 
     def run(self, params: np.ndarray | None = None, rng: np.random.Generator | None = None) -> tuple:
         """Run once. Returns the kernel's results in `return` order.
@@ -122,6 +135,8 @@ class Program:
         if self.shots is not None and rng is None:
             raise BackendError(f"statevector: kernel @{self.name} has shots={self.shots}; "
                                "pass a numpy Generator as rng")
+        if self._run is None:
+            self.load()
         rpool = self.rpool if self._scalars is None else self._scalars.run_prelude(params, self.rpool)
         state = _NO_STATE if self._fast else np.empty(1 << self.n_qubits, dtype=complex)
         out = self._run(self.code, params, rpool, self.cpool, state, _NO_TASK)
