@@ -57,9 +57,9 @@ def table(rows, latency) -> str:
         for d in COMPETITORS:
             cells.append(f"{fmt(theirs[d])} ({theirs[d] / ours:.1f}x)" if d in theirs else "-")
         lines.append("| " + " | ".join(cells) + " |")
-    for label, (inproc, wall) in latency.items():
-        lines.append(f"| first call, {label} numba cache | {fmt(inproc)} (process {fmt(wall)}) |"
-                     + " - |" * len(COMPETITORS))
+    for label, (first, second) in latency.items():
+        lines.append(f"| fresh process, {label} cache: first result (second call) | "
+                     f"{fmt(first)} ({fmt(second)}) |" + " - |" * len(COMPETITORS))
     return "\n".join(lines)
 
 

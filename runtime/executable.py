@@ -15,7 +15,7 @@ def _kernel_compiler(backend: str) -> Callable:
     if backend == "reference":
         from ..backends.reference import compile_kernel
     else:
-        from ..backends.statevector import compile_kernel
+        from .tiers import compile_kernel
     return compile_kernel
 
 

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# The tiered start-up (runtime/tiers.py) answers a kernel's first call on the reference
+# interpreter; tests of the statevector backend must see the backend itself.
+os.environ["KETTLE_TIERED"] = "0"
+
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
