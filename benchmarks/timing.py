@@ -13,11 +13,17 @@ from collections.abc import Callable
 
 
 def per_call(fn: Callable[[], object], budget_s: float = 1.0, repeats: int = 7) -> float:
-    """Median over `repeats` batches of the mean time of one call, in seconds."""
-    fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-7)
+    """Median over `repeats` batches of the mean time of one call, in seconds (after warm-up)."""
+    for _ in range(3):  # first calls trace, compile and load: not what is measured here
+        fn()
+    number, elapsed = 1, 0.0
+    while elapsed < 0.02:  # calibrate the batch size like timeit.autorange
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        elapsed = time.perf_counter() - start
+        number *= 2
+    once = elapsed / (number // 2)
     number = max(1, int(budget_s / repeats / once))
     samples = []
     for _ in range(repeats):
