@@ -1,14 +1,10 @@
 """The NumPy reference interpreter: the definition of what IR means.
 
-Short and slow on purpose: the state is a `(2,)*n` tensor, every gate is a dense matrix
-contracted in with `tensordot`, every measurement is computed from dense matrices. Every
-pass and every backend is tested against it.
-
-With shots, `q.bits` and `q.sample` draw from `rng`, as a device would: one shared set
-of computational-basis samples per run serves every `q.bits` and every diagonal
-observable (so two wires of a Bell pair agree shot by shot); any other observable is
-measured in its own eigenbasis. expval, var and probs stay exact: they are the means of
-what a sampling backend estimates.
+Short and slow on purpose: the state is a `(2,)*n` tensor and every gate a dense matrix
+contracted in with `tensordot`. Every pass and every backend is tested against it.
+Measurements are terminal: a kernel's gates all act first, then its measurements are
+evaluated in program order on the final state (reference_measure.py, which also holds
+the shots protocol every backend follows).
 """
 
 from __future__ import annotations
@@ -18,13 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import C128, GATES, Module, TensorType, Value
+from ..ir import C128, GATES, BackendError, Module, TensorType, Value
 from ..ir import arith as A
 from ..ir import quantum as Q
 from ..ir.function import Function, Return
-from ..ir.gates import PAULIS, kron
-from ..ir.pauli import parse_word
 from ..ir.tensors import Extract, FromElements
+from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
 
 
 def run(module: Module, *args: Any, rng: np.random.Generator | None = None) -> tuple:
@@ -33,24 +28,51 @@ def run(module: Module, *args: Any, rng: np.random.Generator | None = None) -> t
 
 
 def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None,
-                 on_call: Callable[[str, list], None] | None = None) -> tuple:
-    """Run `fn`; `on_call(kernel name, arguments)` sees every `q.call` before it runs."""
+                 on_call: Callable[[str, list], tuple | None] | None = None) -> tuple:
+    """Run `fn`. `on_call(kernel name, arguments)` sees every `q.call` first; if it returns
+    results, they stand for the kernel's (which then does not run)."""
     env: dict[Value, Any] = {a: _as_value(x, a) for a, x in zip(fn.args, args)}
-    machine = _Machine() if fn.is_kernel else None
+    if fn.is_kernel:
+        return _run_kernel(fn, env, rng)
     for o in fn.body:
         if isinstance(o, Return):
             return tuple(env[v] for v in o.values)
         if isinstance(o, Q.Call):
             call_args = [env[a] for a in o.args]
-            if on_call is not None:
-                on_call(o.callee.name, call_args)
-            outs = run_function(module, module[o.callee.name], call_args, rng, on_call)
+            outs = on_call(o.callee.name, call_args) if on_call is not None else None
+            if outs is None:
+                outs = run_function(module, module[o.callee.name], call_args, rng, on_call)
             env.update(zip(o.out, outs))
-        elif machine is not None and o.name.startswith("q."):
-            machine.step(o, env, fn.shots, rng)
         else:
             env[o.results[0]] = _host_op(o, env)
     raise AssertionError("function without return")
+
+
+_GATE_PHASE = (Q.Alloc, Q.Gate, Q.Unitary)
+
+
+def _run_kernel(fn: Function, env: dict[Value, Any], rng) -> tuple:
+    """Gates first (and the classical ops they need), then measurements in program order."""
+    machine = _Machine()
+    later = []
+    for o in fn.body:
+        if isinstance(o, _GATE_PHASE):
+            machine.step(o, env)
+        elif o.name.startswith("q.") or isinstance(o, Return):
+            later.append(o)
+        else:
+            env[o.results[0]] = _host_op(o, env)
+    if fn.shots is not None and rng is None:
+        raise BackendError(f"reference: kernel @{fn.name} has shots={fn.shots}; pass an rng")
+    measurer = Measurer(machine.state, fn.shots, rng)
+    observables = {o.out: o for o in later if isinstance(o, (Q.PauliSum, Q.Hermitian))}
+    if fn.shots is not None and needs_shared(later, observables):
+        measurer.draw_shared()
+    for o in later:
+        if isinstance(o, Return):
+            return tuple(env[v] for v in o.values)
+        env[o.results[0]] = _measure(o, env, machine, measurer)
+    raise AssertionError("kernel without return")
 
 
 def _as_value(x: Any, arg: Value) -> Any:
@@ -71,7 +93,7 @@ def _host_op(o, env):
         return env[o.source][o.index].item()
     if isinstance(o, FromElements):
         return np.array([env[e] for e in o.elements]).reshape(o.out.type.shape)
-    raise NotImplementedError(f"reference interpreter: no rule for `{o.name}`")
+    raise BackendError(f"reference interpreter: no rule for `{o.name}`")
 
 
 def gate_matrix(o: Q.Gate, params: Sequence[float]) -> np.ndarray:
@@ -94,78 +116,46 @@ class _Machine:
     def __init__(self) -> None:
         self.state: np.ndarray | None = None
         self.wire: dict[Value, int] = {}
-        self.basis_samples: np.ndarray | None = None  # (shots, n) bits, drawn on first need
-
-    def shared_bits(self, shots: int, rng: np.random.Generator) -> np.ndarray:
-        """The run's computational-basis samples of every wire, (shots, n)."""
-        if self.basis_samples is None:
-            n = self.state.ndim
-            outcomes = rng.choice(2**n, size=shots, p=self.probs(list(range(n))))
-            self.basis_samples = (outcomes[:, None] >> np.arange(n - 1, -1, -1)) & 1
-        return self.basis_samples
 
     def wires(self, qubits) -> list[int]:
         return [self.wire[q] for q in qubits]
 
-    def apply(self, matrix: np.ndarray, wires: list[int]) -> np.ndarray:
-        k = len(wires)
-        m = matrix.reshape((2,) * 2 * k)
-        out = np.tensordot(m, self.state, axes=(list(range(k, 2 * k)), wires))
-        return np.moveaxis(out, list(range(k)), wires)
-
-    def step(self, o, env, shots, rng) -> None:
+    def step(self, o, env) -> None:
         if isinstance(o, Q.Alloc):
             self.state = np.zeros((2,) * o.wires, dtype=complex)
             self.state[(0,) * o.wires] = 1.0
             self.wire.update({q: i for i, q in enumerate(o.out)})
-        elif isinstance(o, (Q.Gate, Q.Unitary)):
-            m = gate_matrix(o, [env[p] for p in o.params]) if isinstance(o, Q.Gate) else env[o.matrix]
-            self.state = self.apply(m, self.wires(o.qubits))
-            self.wire.update({new: self.wire[old] for old, new in zip(o.qubits, o.out)})
-        elif isinstance(o, Q.PauliSum):
-            coeffs = [env[c] for c in o.coeffs] or [1.0] * len(o.words)
-            env[o.out] = (sum(c * _word_matrix(w, len(o.qubits)) for c, w in zip(coeffs, o.words)),
-                          self.wires(o.qubits))
-        elif isinstance(o, Q.Hermitian):
-            env[o.out] = (np.asarray(env[o.matrix]), self.wires(o.qubits))
-        elif isinstance(o, (Q.Expval, Q.Var)):
-            matrix, wires = env[o.obs]
-            applied = self.apply(matrix, wires)
-            mean = np.vdot(self.state, applied).real
-            env[o.out] = float(mean if isinstance(o, Q.Expval) else np.vdot(applied, applied).real - mean**2)
-        elif isinstance(o, Q.Probs):
-            env[o.out] = self.probs(self.wires(o.qubits))
-        elif isinstance(o, Q.State):
-            env[o.out] = np.transpose(self.state, self.wires(o.qubits)).reshape(-1).copy()
-        elif isinstance(o, Q.Bits):
-            env[o.out] = self.shared_bits(shots, rng)[:, self.wires(o.qubits)].copy()
-        elif isinstance(o, Q.Sample):
-            matrix, wires = env[o.obs]
-            if np.allclose(matrix, np.diag(np.diag(matrix))):
-                bits = self.shared_bits(shots, rng)[:, wires]
-                index = bits @ (1 << np.arange(len(wires) - 1, -1, -1)) if wires else 0
-                env[o.out] = np.diag(matrix).real[index] * np.ones(shots)
-                return
-            eigenvalues, vectors = np.linalg.eigh(matrix)
-            rotated = self.apply(vectors.conj().T, wires)
-            probs = np.abs(np.moveaxis(rotated, wires, range(len(wires))).reshape(len(eigenvalues), -1)) ** 2
-            env[o.out] = rng.choice(eigenvalues, size=shots, p=probs.sum(axis=1) / probs.sum())
-        else:
-            raise NotImplementedError(f"reference interpreter: no rule for `{o.name}`")
-
-    def probs(self, wires: list[int]) -> np.ndarray:
-        p = np.abs(self.state) ** 2
-        others = tuple(w for w in range(p.ndim) if w not in wires)
-        marginal = p.sum(axis=others)
-        order = sorted(wires)
-        return np.transpose(marginal, [order.index(w) for w in wires]).reshape(-1)
+            return
+        m = gate_matrix(o, [env[p] for p in o.params]) if isinstance(o, Q.Gate) else env[o.matrix]
+        self.state = Measurer(self.state, None, None).apply(MatrixObs(m, self.wires(o.qubits)))
+        self.wire.update({new: self.wire[old] for old, new in zip(o.qubits, o.out)})
 
 
-def _word_matrix(word: str, n: int) -> np.ndarray:
-    letters = ["I"] * n
-    for letter, index in parse_word(word):
-        letters[index] = letter
-    return kron(np.eye(1), *[PAULIS[x] for x in letters])  # a word on no qubits is the scalar 1
+def _measure(o, env, machine: _Machine, m: Measurer) -> Any:
+    """The value of one observable or measurement op."""
+    exact = m.shots is None
+    if isinstance(o, Q.PauliSum):
+        return pauli_obs(o.words, [env[c] for c in o.coeffs], machine.wires(o.qubits))
+    if isinstance(o, Q.Hermitian):
+        return MatrixObs(np.asarray(env[o.matrix]), machine.wires(o.qubits))
+    if isinstance(o, Q.Expval):
+        return m.exact_expval(env[o.obs]) if exact else m.sampled_expval(env[o.obs])
+    if isinstance(o, Q.Var):
+        return m.exact_var(env[o.obs]) if exact else float(np.var(m.per_shot(env[o.obs], o.name)))
+    if isinstance(o, Q.Sample):
+        return m.per_shot(env[o.obs], o.name)
+    wires = machine.wires(o.qubits)
+    if isinstance(o, Q.Probs):
+        if exact:
+            return m.exact_probs(wires)
+        weights = 1 << np.arange(len(wires) - 1, -1, -1)
+        outcomes = m.shared_bits(wires) @ weights
+        return np.bincount(outcomes, minlength=2 ** len(wires)) / m.shots
+    if isinstance(o, Q.Bits):
+        return m.shared_bits(wires)
+    if isinstance(o, Q.State):
+        return np.transpose(machine.state, wires).reshape(-1).copy()
+    raise BackendError(f"reference interpreter: no rule for `{o.name}`")
 
 
 class ReferenceKernel:
@@ -186,8 +176,21 @@ def compile_kernel(fn: Function) -> ReferenceKernel:
 
 
 def kernel_arguments(module: Module, *args: Any) -> dict[str, list]:
-    """The arguments each kernel is called with when the entry function runs on `args`."""
+    """The arguments each kernel is called with when the entry function runs on `args`.
+
+    Only the host code runs: each kernel call is answered with zeros of its result types.
+    """
     seen: dict[str, list] = {}
-    run_function(module, module.entry, args, np.random.default_rng(0),
-                 on_call=lambda name, call_args: seen.setdefault(name, call_args))
+
+    def record(name: str, call_args: list) -> tuple:
+        seen.setdefault(name, call_args)
+        return tuple(_zeros(t) for t in module[name].result_types)
+
+    run_function(module, module.entry, args, on_call=record)
     return seen
+
+
+def _zeros(t) -> Any:
+    if not isinstance(t, TensorType):
+        return 0.0
+    return np.zeros(t.shape, dtype={"c128": complex, "i64": np.int64}.get(t.element.name, float))
