@@ -9,10 +9,12 @@ thread loads the Numba program. Later calls wait for the load (then run at full 
 serving more calls from the reference would starve the loader of the GIL, which is
 worse for a training loop than waiting once.
 
-Kernels that would be slow on the reference (many qubits) wait from the start, and so
-do kernels with shots: their samples must not depend on which tier drew them (same
-seed, same samples). The two tiers agree to rounding (~1e-15). Set the environment
-variable KETTLE_TIERED=0 to always wait for the compiled kernels.
+Only the start of a process is tiered: once one Numba program has loaded, every later
+kernel runs on Numba from its first call. Kernels that would be slow on the dense
+reference (many qubits, wide gates or observables) wait from the start, and so do
+kernels with shots: their samples must not depend on which tier drew them (same seed,
+same samples). The two tiers agree to rounding (~1e-15). Set the environment variable
+KETTLE_TIERED=0 to always wait for the compiled kernels.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ import numpy as np
 from ..backends.reference import compile_kernel as reference_kernel
 from ..backends.statevector import Program
 from ..backends.statevector import compile_kernel as statevector_kernel
-from ..ir import Function
+from ..ir import Alloc, Function, Gate, Hermitian, Unitary
 
 FALLBACK_MAX_QUBITS = 12
-"""Up to this many qubits the reference interpreter answers within a few milliseconds."""
+"""Up to this many qubits the reference interpreter answers within a few milliseconds..."""
+FALLBACK_MAX_WIDTH = 3
+"""...if no gate or observable is wider than this (the reference builds dense matrices)."""
 
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
@@ -49,11 +53,16 @@ def _background() -> ThreadPoolExecutor:
         return _POOL
 
 
+_NUMBA_READY = threading.Event()
+"""Set once a Numba program has run in this process: from then on nothing is tiered."""
+
+
 def _load(program: Program) -> Program:
     """Import numba and load (or compile) exactly the entry points `program` runs."""
     program.load()
     rng = np.random.default_rng(0) if program.shots is not None else None
     program.run(np.zeros(program.n_params), rng)
+    _NUMBA_READY.set()
     return program
 
 
@@ -80,13 +89,19 @@ class TieredKernel:
 
 def compile_kernel(fn: Function):
     """The statevector program for `fn`, tiered when that helps (see the module docstring)."""
-    small = fn.shots is None and _qubits(fn) <= FALLBACK_MAX_QUBITS
-    if enabled() and small:
+    if enabled() and not _NUMBA_READY.is_set() and _cheap_on_reference(fn):
         return TieredKernel(fn)
     return statevector_kernel(fn)
 
 
-def _qubits(fn: Function) -> int:
-    from ..ir import Alloc
-
-    return next((o.wires for o in fn.body if isinstance(o, Alloc)), 0)
+def _cheap_on_reference(fn: Function) -> bool:
+    """Exact, few qubits, and no gate or observable the reference would make a big matrix of."""
+    if fn.shots is not None:
+        return False
+    width = 0
+    for o in fn.body:
+        if isinstance(o, Alloc) and o.wires > FALLBACK_MAX_QUBITS:
+            return False
+        if isinstance(o, (Gate, Unitary, Hermitian)):
+            width = max(width, len(o.qubits))
+    return width <= FALLBACK_MAX_WIDTH

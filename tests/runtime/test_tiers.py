@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,9 @@ from kettle.runtime import tiers
 
 @pytest.fixture
 def tiered(monkeypatch):
+    """Tiering on, as in a fresh process where no Numba program has loaded yet."""
     monkeypatch.setenv("KETTLE_TIERED", "1")
+    monkeypatch.setattr(tiers, "_NUMBA_READY", threading.Event())
 
 
 def _kernel_of(circuit, *args):
@@ -89,3 +93,20 @@ def test_a_failed_load_is_reported_on_the_next_call(tiered, monkeypatch):
     kernel._loading = Failed()
     with pytest.raises(kt.BackendError, match="simulated load failure"):
         kernel.run(np.zeros(3), None)
+
+
+def test_nothing_is_tiered_once_numba_has_loaded_in_the_process(tiered):
+    circuit = _circuit()
+    first = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, 3))))
+    first._loading.result()
+    again = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, 3))))
+    assert isinstance(again, Program)
+
+
+def test_wide_gates_wait_for_the_program(tiered):
+    @kt.qjit(wires=5)
+    def circuit(x):
+        kt.MultiRZ(x, wires=range(5))
+        return kt.expval(kt.Z(0))
+
+    assert isinstance(tiers.compile_kernel(_kernel_of(circuit, 0.3)), Program)
