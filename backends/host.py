@@ -57,6 +57,8 @@ class _Emitter:
         self.names: dict[Value, str] = {}
         self.scalar_uses: set[Value] = set()
         self.gathered: set[Value] = set()
+        self.views: set[Value] = {a for a in fn.args if isinstance(a.type, TensorType)}
+        """Tensors whose arrays may share memory with an argument or a constant."""
 
     def name(self, v: Value) -> str:
         if v not in self.names:
@@ -145,6 +147,7 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
                 else e.constant(value, "c"))
         e.lines.append(f"{e.name(o.out)} = {text}")
         if isinstance(o.out.type, TensorType):
+            e.views.add(o.out)
             e.define_tensor(o.out)
     elif isinstance(o, (BinaryOp, UnaryOp)):
         operands = [e.name(v) for v in o.operands]
@@ -165,11 +168,9 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
             if isinstance(v.type, TensorType):
                 e.define_tensor(v)
     elif isinstance(o, Return):
-        # An argument or constant returned as is would alias the caller's (or a read-only)
-        # array: hand back a copy, as every other result is a fresh array.
-        aliased = set(e.fn.args) | {c.out for c in e.fn.body if isinstance(c, Constant)}
-        outs = [f"{e.name(v)}.copy()" if v in aliased and isinstance(v.type, TensorType)
-                else e.name(v) for v in o.values]
+        # A tensor that shares memory with an argument or a constant would let the caller
+        # write into their input (or get a read-only array): hand back a copy.
+        outs = [f"{e.name(v)}.copy()" if v in e.views else e.name(v) for v in o.values]
         e.lines.append(f"return ({''.join(f'{x}, ' for x in outs)})")
     else:
         raise BackendError(f"host backend: no rule for `{print_op(o, Namer())}`")
@@ -183,6 +184,8 @@ def _emit_from_elements(e: _Emitter, o: FromElements, plan) -> None:
         source = flat[0] if len(flat) == 1 else f"np.concatenate(({', '.join(flat)},))"
         whole = len(idx) == sum(t.type.size for t in tensors) and (idx == np.arange(len(idx))).all()
         expr = source if whole else f"{source}[{e.constant(idx, 'idx')}]"
+        if whole and len(tensors) == 1 and tensors[0] in e.views:
+            e.views.add(o.out)  # a reshaped view of the same memory
     else:
         expr = f"np.array([{', '.join(e.name(v) for v in o.elements)}])"
     reshape = f".reshape({shape})" if len(shape) > 1 else ""

@@ -127,3 +127,20 @@ def test_counts_of_observable_key_samples_by_nearest_eigenvalue():
     rebuild = unflattener(Leaf(("counts_values", True, (-1.0, root2))))
     samples = np.array([root2 * (1 + 4e-16), root2, root2 * (1 - 4e-16)])
     assert rebuild((samples,)) == {-1.0: 0, root2: 3}
+
+
+def test_returned_arrays_never_share_memory_with_arguments(backend):
+    """x, x.flatten() and x.reshape(...) returned as is must not alias the caller's array."""
+
+    @kt.qjit(wires=1, backend=backend)
+    def f(x):
+        kt.RX(x[0, 0], wires=0)
+        return kt.expval(kt.Z(0)), x, x.flatten(), x.reshape(4), np.array([1.0, 2.0])
+
+    x = np.arange(4.0).reshape(2, 2)
+    _, same, flat, reshaped, constant = f(x)
+    for out in (same, flat, reshaped):
+        out[...] = -1.0
+    constant[0] = 7.0  # a returned constant is writeable and private
+    np.testing.assert_array_equal(x, np.arange(4.0).reshape(2, 2))
+    np.testing.assert_array_equal(f(x)[4], [1.0, 2.0])
