@@ -35,6 +35,8 @@ class Traced:
     module: Module
     static: tuple[bool, ...]
     out_tree: Any
+    entry_args: tuple = ()
+    """The traced arguments' values: what the entry function takes for this call."""
 
 
 class QJIT:
@@ -52,53 +54,66 @@ class QJIT:
         return f"<kt.qjit {self.fn.__name__} wires={self.wires} shots={self.shots}>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        kwnames: tuple[str, ...] = ()
         if kwargs:
-            args = self._bind(args, kwargs)
+            args, kwnames = self._bind(args, kwargs)
         if current_trace() is not None and any(is_traced(a) for a in args):
-            return self.inline(args)
+            return self.inline(args, kwnames)
         try:
             key = signature_key(args)
         except TraceError:
-            self.trace(*args)  # re-raises the error with the argument's name
+            self._trace(args, kwnames)  # re-raises the error with the argument's name
             raise
+        if kwnames:
+            key = (kwnames, key)
         executable = self._cache.get(key)
         if executable is None:
-            executable = self._compile(key, args)
+            executable = self._compile(key, args, kwnames)
         return executable(args)
 
-    def _compile(self, key: tuple, args: tuple) -> Any:
+    def _compile(self, key: tuple, args: tuple, kwnames: tuple[str, ...]) -> Any:
         from ..runtime import compile_traced
 
-        executable = compile_traced(self.trace(*args), rng=self.rng, backend=self.backend)
+        traced = self._trace(args, kwnames)
+        executable = compile_traced(traced, rng=self.rng, backend=self.backend)
         self._cache[key] = executable
         return executable
 
-    def _bind(self, args: tuple, kwargs: dict) -> tuple:
+    def _bind(self, args: tuple, kwargs: dict) -> tuple[tuple, tuple[str, ...]]:
+        """All arguments, defaults included, as (positional..., keyword...) and the keyword names."""
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise TraceError(f"{self.fn.__name__}: {exc}") from None
         bound.apply_defaults()
-        return tuple(bound.arguments.values())
+        return bound.args + tuple(bound.kwargs.values()), tuple(bound.kwargs)
 
-    def _arg_names(self, n: int) -> list[str]:
+    def _arg_names(self, n_positional: int, kwnames: tuple[str, ...]) -> list[str]:
         names = [p.name for p in self._signature.parameters.values()
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        return [names[i] if i < len(names) else f"arg{i}" for i in range(n)]
+        positional = [names[i] if i < len(names) else f"arg{i}" for i in range(n_positional)]
+        return positional + list(kwnames)
 
     def trace(self, *args: Any, **kwargs: Any) -> Traced:
         """Trace the function for these arguments into a verified module."""
+        kwnames: tuple[str, ...] = ()
         if kwargs:
-            args = self._bind(args, kwargs)
+            args, kwnames = self._bind(args, kwargs)
+        return self._trace(args, kwnames)
+
+    def _trace(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
+        if not kwnames:
+            self._bind(args, {})  # a wrong number of arguments is a TraceError, not a TypeError
         trace = HostTrace()
-        host_args, call_args = [], []
-        for a, name in zip(args, self._arg_names(len(args))):
+        host_args, call_args, static = [], [], []
+        for a, name in zip(args, self._arg_names(len(args) - len(kwnames), kwnames)):
             value, traced = trace_argument(trace, a, name)
             call_args.append(traced)
+            static.append(value is None)
             if value is not None:
                 host_args.append(value)
         with trace_scope(trace):
-            outputs = self._run_circuit(trace, call_args)
+            outputs = self._run_circuit(trace, call_args, kwnames)
             results, out_tree = flatten(trace, outputs)
         name = self._name
         host = Function("func", name, tuple(host_args), tuple(v.type for v in results),
@@ -109,25 +124,27 @@ class QJIT:
         except KettleError as exc:
             raise TraceError(f"internal error: kettle traced an invalid module ({exc}); "
                              f"please report it") from exc
-        static = tuple(value is None for value in (trace_argument(HostTrace(), a, "_")[0] for a in args))
-        return Traced(module, static, out_tree)
+        entry_args = tuple(a for a, s in zip(args, static) if not s)
+        return Traced(module, tuple(static), out_tree, entry_args)
 
     def lower(self, *args: Any, **kwargs: Any) -> Module:
         """The IR module for these arguments; `print()` it to see the text."""
         return self.trace(*args, **kwargs).module
 
-    def inline(self, args: tuple) -> Any:
-        """Called with traced arguments inside another trace: record into that trace."""
-        return self._run_circuit(current_trace(), list(args))
+    def inline(self, args: tuple, kwnames: tuple[str, ...] = ()) -> Any:
+        """Called with traced arguments inside another trace (a cost function being
+        differentiated): record the circuit and its host code into that trace."""
+        return self._run_circuit(current_trace(), list(args), kwnames)
 
-    def _run_circuit(self, trace: HostTrace, args: list) -> Any:
+    def _run_circuit(self, trace: HostTrace, args: list, kwnames: tuple[str, ...]) -> Any:
         if current_circuit() is not None:
             raise TraceError(f"{self.fn.__name__} is a qjit function called inside another qjit "
                              f"function's circuit; call it from plain Python, or make it a plain "
                              f"Python function (quantum subroutines need no decorator)")
         circuit = Circuit(self.wires, self.shots, trace, host_start=len(trace.ops))
+        n_positional = len(args) - len(kwnames)
         with circuit_scope(circuit):
-            outputs = self.fn(*args)
+            outputs = self.fn(*args[:n_positional], **dict(zip(kwnames, args[n_positional:])))
         kernel, region = outline(circuit, trace.unique_name(self._name))
         trace.ops[circuit.host_start:] = region
         trace.kernels.append(kernel)

@@ -17,8 +17,9 @@ def draw(qfn: Any, decimals: int = 2) -> Callable[..., str]:
     """
 
     def drawer(*args: Any, **kwargs: Any) -> str:
-        module = qfn.lower(*args, **kwargs)
-        values = kernel_arguments(module, *_traced_args(qfn, args, kwargs))
+        traced = qfn.trace(*args, **kwargs)
+        module = traced.module
+        values = kernel_arguments(module, *traced.entry_args)
         parts = []
         for kernel in module.kernels:
             call_args = values.get(kernel.name)
@@ -39,11 +40,3 @@ def specs(qfn: Any) -> Callable[..., dict[str, Any]]:
         return found[0] if len(found) == 1 else {k.name: r for k, r in zip(module.kernels, found)}
 
     return counter
-
-
-def _traced_args(qfn: Any, args: tuple, kwargs: dict) -> list:
-    """The arguments the entry host function takes: the traced ones, in order."""
-    traced = qfn.trace(*args, **kwargs)
-    if kwargs:
-        args = qfn._bind(args, kwargs)
-    return [a for a, static in zip(args, traced.static) if not static]

@@ -135,3 +135,27 @@ def test_lower_does_not_compile(backend, compiles):
     circuit = layered(backend, [])
     circuit.lower(np.array([[0.1, 0.2]]), 1)
     assert compiles == []
+
+
+def test_keyword_only_arguments_are_passed_by_keyword_and_keyed(backend):
+    @kt.qjit(wires=1, backend=backend)
+    def f(x, *, layers=1, scale=1.0):
+        for _ in range(layers):
+            kt.RX(scale * x, wires=0)
+        return kt.expval(kt.Z(0))
+
+    np.testing.assert_allclose(f(0.3), np.cos(0.3))
+    np.testing.assert_allclose(f(0.3, layers=2), np.cos(0.6))
+    np.testing.assert_allclose(f(0.3, layers=2, scale=0.5), np.cos(0.3))
+    np.testing.assert_allclose(f(x=0.3, layers=3), np.cos(0.9))
+    assert "RX(0.30)─RX(0.30)─RX(0.30)" in kt.draw(f)(0.3, layers=3)
+
+
+def test_too_many_arguments_is_a_trace_error(backend):
+    @kt.qjit(wires=1, backend=backend)
+    def f(x):
+        kt.RX(x, wires=0)
+        return kt.expval(kt.Z(0))
+
+    with pytest.raises(kt.TraceError, match="too many positional arguments"):
+        f(0.5, 1)
