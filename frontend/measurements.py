@@ -59,10 +59,12 @@ def expval(op: Any) -> Tracer:
 
 
 def var(op: Any) -> Tracer:
-    """The variance of an observable."""
+    """The variance of an observable (with shots: of its samples, in one measurement basis)."""
     circuit = require_circuit("var")
-    record = _record(circuit, MeasurementRecord("var", Value(F64, "var"),
-                                                _observable(circuit, op, "var")))
+    obs = _observable(circuit, op, "var")
+    if circuit.shots is not None:
+        obs = _sampleable(obs, "var")
+    record = _record(circuit, MeasurementRecord("var", Value(F64, "var"), obs))
     return Tracer(circuit.trace, record.result)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..ir import ShapeError, TraceError
 from ..ir.gates import PAULIS
 from .circuit import current_circuit, normalize_wires
-from .operations import Operation
+from .operations import Operation, _constant_matrix
 from .tracing import Tracer, TracerArray, is_number
 
 Word = tuple[tuple[int, str], ...]  # ((wire, "X"|"Y"|"Z"), ...) sorted by wire
@@ -52,7 +52,7 @@ class Observable:
         return add(other, self)
 
     def __sub__(self, other: Any) -> Observable:
-        return add(self, scale(as_observable(other), -1.0) if not is_number(other) else -other)
+        return add(self, scale(as_observable(other, numbers=True), -1.0))
 
     def __rsub__(self, other: Any) -> Observable:
         return add(other, scale(self, -1.0))
@@ -95,7 +95,7 @@ class Hermitian(Observable):
         circuit = current_circuit()
         if circuit is not None:
             circuit.check_wires(self._wires, "Hermitian")
-        m = np.asarray(A, dtype=complex)
+        m = _constant_matrix(A, "Hermitian")
         dim = 2 ** len(self._wires)
         if m.shape != (dim, dim):
             raise ShapeError(f"Hermitian on {len(self._wires)} wire(s) needs a {dim}x{dim} matrix, "
@@ -113,11 +113,15 @@ class Hermitian(Observable):
         return f"Hermitian(<{len(self.matrix_value)}x{len(self.matrix_value)}>, wires={list(self._wires)})"
 
 
-def as_observable(x: Any) -> Observable:
-    """An Observable from an observable, a gate object (taken out of the circuit) or a number."""
+def as_observable(x: Any, numbers: bool = False) -> Observable:
+    """An Observable from an observable or a gate object (taken out of the circuit).
+
+    Args:
+        numbers: also accept a number as that multiple of the identity (`H + 2`).
+    """
     if isinstance(x, Observable):
         return x
-    if is_number(x) or isinstance(x, Tracer):
+    if numbers and (is_number(x) or isinstance(x, Tracer)):
         return PauliSum(((x, ()),))
     if not isinstance(x, Operation):
         raise TraceError(f"expected an observable (e.g. kt.Z(0), kt.Hermitian(M, wires)), "
@@ -165,7 +169,7 @@ def scale(obs: Observable, k: Any) -> Observable:
 
 
 def add(a: Any, b: Any) -> Observable:
-    a, b = as_observable(a), as_observable(b)
+    a, b = as_observable(a, numbers=True), as_observable(b, numbers=True)
     if isinstance(a, PauliSum) and isinstance(b, PauliSum):
         return PauliSum(a.terms + b.terms)
     wires = tuple(sorted(set(a.wires) | set(b.wires)))
@@ -175,8 +179,12 @@ def add(a: Any, b: Any) -> Observable:
 
 def Hamiltonian(coeffs: Any, observables: Sequence[Any]) -> Observable:
     """`sum_i coeffs[i] * observables[i]`; coefficients may be traced (and are differentiable)."""
-    coeffs = list(coeffs.flat) if isinstance(coeffs, np.ndarray) else list(coeffs)
-    observables = list(observables)
+    try:
+        coeffs = list(coeffs.flat) if isinstance(coeffs, np.ndarray) else list(coeffs)
+        observables = list(observables)
+    except TypeError:
+        raise ShapeError("Hamiltonian(coeffs, observables) takes a sequence of coefficients and a "
+                         "sequence of observables of the same length") from None
     if len(coeffs) != len(observables):
         raise ShapeError(f"Hamiltonian got {len(coeffs)} coefficients for {len(observables)} "
                          f"observables; give one coefficient per observable")
@@ -218,3 +226,43 @@ def embed(m: np.ndarray, wires: tuple[int, ...], target: tuple[int, ...]) -> np.
     perm = [order.index(w) for w in target]
     t = full.reshape((2,) * 2 * k).transpose(perm + [k + p for p in perm])
     return t.reshape(2**k, 2**k)
+
+
+def eigenvalues(obs: Observable) -> list[float]:
+    """The distinct eigenvalues, ascending (near-equal ones merged): the keys of kt.counts(obs).
+
+    A Pauli word has two and a sum of Z words is diagonal, so neither needs the dense matrix
+    (which has 4^n entries); only other sums and Hermitian matrices are diagonalised.
+    """
+    if isinstance(obs, Hermitian):
+        values = np.linalg.eigvalsh(obs.matrix_value)
+    else:
+        if any(isinstance(c, Tracer) for c, _ in obs.terms):
+            raise TraceError("kt.counts of an observable with traced coefficients has no fixed "
+                             "outcomes; use constant coefficients or kt.sample")
+        shift = sum(float(c) for c, word in obs.terms if not word)
+        active = [(float(c), word) for c, word in obs.terms if word]
+        if len({word for _, word in active}) <= 1:
+            total = sum(c for c, _ in active)
+            values = np.array([shift - total, shift + total] if active else [shift])
+        elif all(p == "Z" for _, word in active for _, p in word):
+            values = shift + _z_diagonal(active, obs.wires)
+        else:
+            values = np.linalg.eigvalsh(dense(obs)[0])
+    distinct: list[float] = []
+    for v in np.sort(values):
+        if not distinct or not np.isclose(v, distinct[-1], rtol=1e-9, atol=1e-9):
+            distinct.append(float(v))
+    return distinct
+
+
+def _z_diagonal(terms: list[tuple[float, Word]], wires: tuple[int, ...]) -> np.ndarray:
+    """The diagonal of a sum of Z words on `wires` (first wire most significant)."""
+    index = np.arange(2 ** len(wires))
+    total = np.zeros(len(index))
+    for c, word in terms:
+        mask = sum(1 << (len(wires) - 1 - wires.index(w)) for w, _ in word)
+        parity = np.bitwise_count(index & mask) % 2 if hasattr(np, "bitwise_count") else np.array(
+            [bin(i & mask).count("1") % 2 for i in index])
+        total += c * (1.0 - 2.0 * parity)
+    return total

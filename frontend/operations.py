@@ -42,7 +42,9 @@ class Operation:
     name: ClassVar[str] = ""
     num_params: ClassVar[int] = 0
 
-    def __init__(self, *args: Any, wires: Any = None, id: str | None = None):
+    def __init__(self, *args: Any, wires: Any = None, id: str | None = None, **named: Any):
+        if named:
+            args = self._named_params(args, named, wires)
         params, wires = self._split(args, wires)
         self.params = tuple(_check_param(p, self.name) for p in params)
         circuit = current_circuit()
@@ -55,9 +57,24 @@ class Operation:
             circuit.record(self)
 
     @classmethod
+    def param_names(cls) -> tuple[str, ...]:
+        return PARAM_NAMES.get(cls.name, ("phi",))[: cls.num_params]
+
+    @classmethod
     def signature(cls) -> str:
-        names = PARAM_NAMES.get(cls.name, ("phi",))[: cls.num_params]
-        return f"{cls.name}({', '.join((*names, 'wires'))})"
+        return f"{cls.name}({', '.join((*cls.param_names(), 'wires'))})"
+
+    def _named_params(self, args: tuple, named: dict[str, Any], wires: Any) -> tuple:
+        """Parameters given by name (`kt.RX(phi=0.3, wires=0)`) appended in signature order."""
+        names = self.param_names()
+        unknown = sorted(set(named) - set(names[len(args):]))
+        if unknown:
+            raise ShapeError(f"{self.name} got an unexpected or repeated parameter {unknown[0]!r}; "
+                             f"call {self.signature()}")
+        missing = [n for n in names[len(args):] if n not in named]
+        if missing:
+            raise ShapeError(f"{self.name} is missing parameter {missing[0]!r}; call {self.signature()}")
+        return (*args, *(named[n] for n in names[len(args):]))
 
     def _split(self, args: tuple, wires: Any) -> tuple[tuple, Any]:
         if wires is None and len(args) == self.num_params + 1:
@@ -182,7 +199,7 @@ class QubitUnitary(Operation):
                 isinstance(U, np.ndarray) and U.dtype == object):
             raise TraceError("QubitUnitary needs a constant matrix; a trainable unitary is not "
                              "supported: build it from parametrised gates instead")
-        m = np.asarray(U, dtype=complex)
+        m = _constant_matrix(U, "QubitUnitary")
         circuit = current_circuit()
         self.wires = circuit.check_wires(wires, self.name) if circuit else normalize_wires(wires, self.name)
         if m.shape != (2 ** len(self.wires),) * 2:
@@ -203,3 +220,18 @@ class QubitUnitary(Operation):
     def __repr__(self) -> str:
         dim = self.params[0].shape[0]
         return f"QubitUnitary(<{dim}x{dim}>, wires={list(self.wires)})"
+
+
+def _constant_matrix(x: Any, what: str) -> np.ndarray:
+    """A complex matrix from a nested list or array of numbers.
+
+    Raises:
+        ShapeError: anything that is not a rectangular array of numbers.
+    """
+    try:
+        m = np.asarray(x, dtype=complex)
+    except (TypeError, ValueError):
+        raise ShapeError(f"{what} needs a square matrix of numbers, got {x!r:.60}") from None
+    if m.ndim != 2:
+        raise ShapeError(f"{what} needs a square matrix of numbers, got an array of shape {m.shape}")
+    return m

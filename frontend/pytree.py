@@ -15,6 +15,7 @@ import numpy as np
 from ..ir import TraceError, Value, tensor
 from ..ir.tensors import FromElements
 from .measurements import OpaqueResult
+from .observables import eigenvalues
 from .tracing import HostTrace, Tracer, is_number, lift
 
 
@@ -55,18 +56,6 @@ def _format(x: Any) -> tuple | None:
             return ("counts_bits", r.all_outcomes, len(r.wires))
         return ("counts_values", r.all_outcomes, tuple(eigenvalues(r.obs)))
     return None
-
-
-def eigenvalues(obs: Any) -> list[float]:
-    """The distinct eigenvalues, ascending; near-equal ones (degenerate up to rounding) merged."""
-    from .observables import dense
-
-    m, _ = dense(obs)
-    distinct: list[float] = []
-    for v in np.linalg.eigvalsh(m):
-        if not distinct or not np.isclose(v, distinct[-1], rtol=1e-9, atol=1e-9):
-            distinct.append(float(v))
-    return distinct
 
 
 def _leaf_value(trace: HostTrace, x: Any) -> Value:

@@ -157,7 +157,7 @@ def _symbol_name(name: str) -> str:
     return name if re.match(r"[A-Za-z_]", name) else f"_{name}"
 
 
-def qjit(fn: Callable | None = None, *, wires: int, shots: int | None = None,
+def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | None = None,
          seed: int | None = None, backend: str = "statevector") -> Any:
     """Compile a quantum function: `@kt.qjit(wires=4)`.
 
@@ -170,6 +170,10 @@ def qjit(fn: Callable | None = None, *, wires: int, shots: int | None = None,
     Raises:
         TraceError: invalid wires, shots or backend.
     """
+    if wires is None:
+        raise TraceError("kt.qjit needs the number of wires: write @kt.qjit(wires=n)")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise TraceError(f"kt.qjit(seed=...) takes None or an int, got {seed!r}")
     if isinstance(wires, bool) or not isinstance(wires, (int, np.integer)) or wires < 1:
         raise TraceError(f"kt.qjit(wires=...) takes a positive number of wires, got {wires!r}")
     if shots is not None and (isinstance(shots, bool) or not isinstance(shots, (int, np.integer))

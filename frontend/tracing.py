@@ -141,6 +141,12 @@ class Tracer:
 
     __rmod__ = __floordiv__ = __rfloordiv__ = __divmod__ = __mod__
 
+    def __round__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TraceError("rounding a traced value (round, np.round) is not supported: it has "
+                         "no gradient; round the arguments before the call")
+
+    round = rint = __round__  # np.round calls .round(decimals=...), or np.rint per element
+
     # NumPy calls these methods on the elements of object arrays (np.sin(arr) -> e.sin()).
     def sin(self): return unary("math.sin", self)
     def cos(self): return unary("math.cos", self)

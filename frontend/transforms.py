@@ -12,13 +12,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from ..ir import WireError
+import numpy as np
+
+from ..ir import TraceError, WireError
 from .circuit import capture, current_circuit, normalize_wires
 from .operations import Operation
 
 
 def adjoint(fn: Any) -> Any:
     """The inverse of a gate object, or a function applying the inverse of `fn`'s gates."""
+    _check_callable(fn, "kt.adjoint")
     if isinstance(fn, Operation):
         return _replace(fn, lambda op: setattr(op, "adjoint", not op.adjoint))
     if _is_gate_class(fn):  # a gate object, so that it also works outside a circuit
@@ -42,8 +45,13 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
         control_values: the value each control must have (default all True).
     """
     controls = normalize_wires(control, "kt.ctrl")
-    values = (True,) * len(controls) if control_values is None else tuple(
-        bool(v) for v in ([control_values] if isinstance(control_values, (bool, int)) else control_values))
+    _check_callable(fn, "kt.ctrl")
+    if control_values is None:
+        values = (True,) * len(controls)
+    elif np.ndim(control_values) == 0:
+        values = (bool(control_values),)
+    else:
+        values = tuple(bool(v) for v in np.asarray(control_values).reshape(-1))
     if len(values) != len(controls):
         raise WireError(f"kt.ctrl: {len(controls)} control wire(s) but {len(values)} control values")
     circuit = current_circuit()
@@ -99,3 +107,9 @@ def _requeue(ops: Any, transform: Callable[[Operation], None]) -> None:
         transform(op)
         circuit.check_wires(op.all_wires, op.name)  # controls may come from outside the circuit
         circuit.record(op)
+
+
+def _check_callable(fn: Any, what: str) -> None:
+    if not (isinstance(fn, Operation) or callable(fn)):
+        raise TraceError(f"{what} takes a gate object (kt.RX(0.1, wires=0)), a gate class (kt.RX) "
+                         f"or a quantum function, got {type(fn).__name__} {fn!r:.40}")

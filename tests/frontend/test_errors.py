@@ -332,3 +332,48 @@ def test_result_of_sample_cannot_be_computed_on(backend):
 def test_invalid_qjit_options_raise(kwargs, fragment):
     with raises(kt.TraceError, fragment):
         kt.qjit(lambda: kt.state(), **kwargs)
+
+
+@pytest.mark.parametrize("make", [lambda: kt.QubitUnitary("abc", 0), lambda: kt.Hermitian("ab", 0),
+                                  lambda: kt.QubitUnitary([[1, 0], [0]], 0)])
+def test_matrix_that_is_not_numbers_raises_shape_error(make):
+    with raises(kt.ShapeError, "square matrix of numbers"):
+        make()
+
+
+def test_hamiltonian_with_scalar_coefficients_raises():
+    with raises(kt.ShapeError, "sequence of coefficients"):
+        kt.Hamiltonian(1.0, [kt.Z(0)])
+
+
+def test_number_where_an_observable_belongs_raises(backend):
+    with raises(kt.TraceError, "expected an observable"):
+        kt.Hamiltonian([1.0], [3])
+    with raises(kt.TraceError, "expected an observable"):
+        qjit_of(backend, lambda: kt.expval(1.0))()
+
+
+@pytest.mark.parametrize("transform", [lambda: kt.ctrl(3, control=0), lambda: kt.adjoint(3)])
+def test_transform_of_a_non_callable_raises(transform):
+    with raises(kt.TraceError, "gate object", "quantum function"):
+        transform()
+
+
+def test_qjit_without_wires_or_with_a_bad_seed_raises():
+    with raises(kt.TraceError, "@kt.qjit(wires=n)"):
+        kt.qjit(lambda: kt.expval(kt.Z(0)))
+    with raises(kt.TraceError, "seed"):
+        kt.qjit(wires=1, seed="abc")
+
+
+@pytest.mark.parametrize("rounding", [round, np.round])
+def test_rounding_a_traced_value_raises(backend, rounding):
+    with raises(kt.TraceError, "round the arguments before the call"):
+        qjit_of(backend, lambda x: (kt.RX(rounding(x), wires=0), kt.expval(kt.Z(0)))[1])(0.3)
+
+
+def test_unknown_or_missing_named_gate_parameter_raises():
+    with raises(kt.ShapeError, "'theta'", "RX(phi, wires)"):
+        kt.RX(phi=0.3, theta=1.0, wires=0)
+    with raises(kt.ShapeError, "missing parameter 'omega'"):
+        kt.Rot(0.1, theta=0.2, wires=0)

@@ -324,3 +324,23 @@ def test_ctrl_op_matrix_outside_qjit_puts_controls_first():
 def test_ctrl_op_matrix_outside_qjit_with_mixed_control_values():
     op = kt.ctrl(kt.RY(0.3, wires=0), control=[1, 2], control_values=[0, 1])
     np.testing.assert_allclose(op.matrix(), controlled_on(ry(0.3), [0, 1]), atol=1e-12)
+
+
+def test_gate_parameters_by_name_match_positional():
+    """PennyLane spells parameters by name too: kt.Rot(phi=..., theta=..., omega=..., wires=...)."""
+    np.testing.assert_allclose(kt.Rot(phi=0.1, theta=0.2, omega=0.3, wires=0).matrix(),
+                               kt.Rot(0.1, 0.2, 0.3, wires=0).matrix())
+    np.testing.assert_allclose(kt.U3(0.1, phi=0.2, delta=0.3, wires=0).matrix(),
+                               kt.U3(0.1, 0.2, 0.3, wires=0).matrix())
+    np.testing.assert_allclose(kt.RX(phi=0.4, wires=0).matrix(), kt.RX(0.4, 0).matrix())
+    np.testing.assert_allclose(kt.MultiRZ(theta=0.5, wires=[0, 1]).matrix(),
+                               kt.MultiRZ(0.5, wires=[0, 1]).matrix())
+
+
+def test_ctrl_accepts_numpy_scalar_control_value(backend):
+    @kt.qjit(wires=2, backend=backend)
+    def circuit():
+        kt.ctrl(kt.X, control=0, control_values=np.bool_(False))(wires=1)
+        return kt.probs()
+
+    np.testing.assert_allclose(circuit(), [0, 1, 0, 0])
