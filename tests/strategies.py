@@ -68,24 +68,64 @@ def pauli_words(draw, wires: int, max_terms: int = 3):
     return words
 
 
-@st.composite
-def kernels(draw, max_wires: int = 8, max_gates: int = 25, min_wires: int = 1):
-    """A random exact kernel and its parameter vector: `(Module, params)`.
+def random_unitary(k: int, seed: int) -> np.ndarray:
+    """A random 2^k x 2^k unitary: the Q of a complex Gaussian matrix's QR (numpy only)."""
+    rng = np.random.default_rng(seed)
+    q, r = np.linalg.qr(rng.normal(size=(2**k, 2**k)) + 1j * rng.normal(size=(2**k, 2**k)))
+    return q * (np.diag(r) / np.abs(np.diag(r)))  # phases fixed: Haar distributed
 
-    Gates are drawn from the whole table (with random adjoint and controls); the kernel
-    returns an expval of a random Pauli sum with traced coefficients, the probs of a
-    random wire subset, and the state.
+
+@st.composite
+def unitary_ops(draw, wires: int, among: tuple[int, ...] | None = None):
+    """("unitary", wires, matrix): a random 1-3 qubit `q.unitary` on wires of `among`
+    (default: all `wires`)."""
+    among = tuple(range(wires)) if among is None else among
+    k = draw(st.integers(1, min(len(among), 3)))
+    chosen = tuple(draw(st.permutations(among))[:k])
+    return "unitary", chosen, random_unitary(k, draw(st.integers(0, 2**32 - 1)))
+
+
+@st.composite
+def constants(draw, n: int):
+    """For each of a gate's `n` parameters, an `arith.constant` value or None (a kernel parameter).
+
+    Mostly all or none, so that whole gates are constant (and fuse at lowering time).
     """
-    wires = draw(st.integers(min_wires, max_wires))
-    ops = draw(st.lists(gate_ops(wires), min_size=0, max_size=max_gates))
+    value = st.floats(-np.pi, np.pi, allow_nan=False)
+    if draw(st.integers(0, 3)) == 0:
+        return tuple(draw(value) if draw(st.booleans()) else None for _ in range(n))
+    if draw(st.booleans()):
+        return tuple(draw(value) for _ in range(n))
+    return (None,) * n
+
+
+@st.composite
+def gates_with_params(draw, wires: int):
+    """A gate of `gate_ops` whose parameters are drawn by `constants`, or a `unitary_ops`."""
+    if draw(st.integers(0, 7)) == 0:
+        return draw(unitary_ops(wires))
+    name, chosen, n, adjoint, ctrl = draw(gate_ops(wires))
+    return name, chosen, draw(constants(n)), adjoint, ctrl
+
+
+def _build_kernel(draw, wires: int, ops: list[tuple]) -> tuple[Module, np.ndarray]:
+    """The kernel applying `ops` (from `gates_with_params`) and returning an expval of a
+    random Pauli sum with traced coefficients, the probs of a random wire subset and the
+    state; with a random parameter vector."""
     words = draw(pauli_words(wires))
-    n_gate_params = sum(op[2] for op in ops)
+    n_gate_params = sum(v is None for op in ops if op[0] != "unitary" for v in op[2])
     n_params = n_gate_params + len(words)
     b = KernelBuilder("k", wires, n_params)
     slot = 0
-    for name, chosen, n, adjoint, ctrl in ops:
-        params = [b.param(slot + i) for i in range(n)]
-        slot += n
+    for op in ops:
+        if op[0] == "unitary":
+            b.unitary(op[2], op[1])
+            continue
+        name, chosen, values, adjoint, ctrl = op
+        params = []
+        for v in values:
+            params.append(b.param(slot) if v is None else b.const(v))
+            slot += v is None
         b.gate(name, chosen, params, adjoint=adjoint, ctrl=ctrl)
     coeffs = [b.param(slot + i) for i in range(len(words))]
     e = b.expval(b.obs(words, list(range(wires)), coeffs))
@@ -96,6 +136,47 @@ def kernels(draw, max_wires: int = 8, max_gates: int = 25, min_wires: int = 1):
     seed = draw(st.integers(0, 2**32 - 1))
     params = np.random.default_rng(seed).uniform(-np.pi, np.pi, n_params)
     return module, params
+
+
+@st.composite
+def kernels(draw, max_wires: int = 8, max_gates: int = 25, min_wires: int = 1):
+    """A random exact kernel and its parameter vector: `(Module, params)`.
+
+    Gates are drawn from the whole table (with random adjoint and controls, and a random
+    subset of parameters as `arith.constant`s), plus random 1-3 qubit `q.unitary`s; the
+    kernel returns an expval of a random Pauli sum with traced coefficients, the probs of
+    a random wire subset, and the state.
+    """
+    wires = draw(st.integers(min_wires, max_wires))
+    ops = draw(st.lists(gates_with_params(wires), min_size=0, max_size=max_gates))
+    return _build_kernel(draw, wires, ops)
+
+
+FUSION_GATES = ("IsingXX", "IsingYY", "IsingZZ", "CRX", "CRot", "CNOT", "CZ", "SWAP", "ISWAP",
+                "RX", "RY", "Rot", "Hadamard", "S", "PhaseShift")
+
+
+@st.composite
+def overlapping_chains(draw, min_wires: int = 10, max_wires: int = 11, max_gates: int = 30):
+    """A kernel like `kernels`, biased towards what fusion reorders: chains of 1- and 2-qubit
+    gates on a window of 3-4 neighbouring wires, so a gate's wires overlap recent blocks'.
+
+    At 10+ wires the statevector backend also fuses gates with parameters by default.
+    """
+    wires = draw(st.integers(min_wires, max_wires))
+    size = draw(st.integers(3, 4))
+    low = draw(st.integers(0, wires - size))
+    window = list(range(low, low + size))
+    ops = []
+    for _ in range(draw(st.integers(4, max_gates))):
+        if draw(st.integers(0, 9)) == 0:
+            ops.append(draw(unitary_ops(wires, tuple(window))))
+            continue
+        name = draw(st.sampled_from(FUSION_GATES))
+        spec = GATES[name]
+        chosen = tuple(draw(st.permutations(window))[: spec.num_wires])
+        ops.append((name, chosen, draw(constants(spec.num_params)), draw(st.booleans()), ()))
+    return _build_kernel(draw, wires, ops)
 
 
 SPECIAL_FLOATS = (-0.0, 0.0, math.inf, -math.inf, math.nan, 1e-300, 5e-324, 1.7976931348623157e308, 0.1)

@@ -49,19 +49,18 @@ def fuse(actions: list[GateAction], parametric: bool) -> list[GateAction | Block
         found = _partner(a, items, last, parametric)
         if found is None:
             items.append(a)
-            position = len(items) - 1
+            moved = a.wires
         else:
             index, stays = found
             merged = _merge(items[index], a)
-            if stays:  # a moves back next to its partner
+            if stays:  # a moves back next to its partner, already the last on a's wires
                 items[index] = merged
-                position = index
-            else:  # the partner moves forward to a: nothing in between touched its wires
-                items[index] = None
-                items.append(merged)
-                position = len(items) - 1
-        for w in items[position].wires:
-            last[w] = position
+                continue  # the block's other wires may have later items: their `last` stays
+            items[index] = None  # the partner moves forward to a: nothing in between touched its wires
+            items.append(merged)
+            moved = merged.wires
+        for w in moved:
+            last[w] = len(items) - 1
     return [_finish(x) for x in items if x is not None]
 
 

@@ -10,7 +10,7 @@ from kettle.backends import reference
 from kettle.backends.statevector import compile_kernel
 from kettle.ir import Module
 from kettle.ir.builder import KernelBuilder
-from tests.strategies import kernels
+from tests.strategies import kernels, overlapping_chains
 
 ATOL = 1e-10
 
@@ -205,6 +205,27 @@ def test_statevector_fusion_with_parameters_matches_reference(case):
     got = compile_kernel(module.entry, fuse_from=0).run(params)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
+
+
+@given(overlapping_chains())
+def test_statevector_fusion_of_overlapping_chains_matches_reference(case):
+    """10+ wires: the default settings fuse parametric and constant gates alike."""
+    module, params = case
+    assert_same(module, params)
+
+
+def test_statevector_fusion_keeps_a_later_gate_after_an_earlier_one_on_its_wire():
+    """H on 1 merges back into the IsingXX block on (0, 1); CNOT (0, 2) still ran on wire 0
+    after that block, so H on 0 must run after the CNOT, not join the block."""
+    def body(b):
+        b.gate("IsingXX", [0, 1], [b.const(0.3)])
+        b.gate("CNOT", [0, 2])
+        b.gate("Hadamard", [1])
+        b.gate("Hadamard", [0])
+        return [b.probs([0, 1, 2]), b.state()]
+
+    module, _ = build(3, 0, body)
+    assert_same(module, np.zeros(0))
 
 
 def test_statevector_fusion_merges_only_when_it_saves_work():
