@@ -80,14 +80,25 @@ def probs(wires: Any = None, op: Any = None) -> TracerArray:
     return tensor_tracer(circuit.trace, record.result, (2 ** len(chosen),))
 
 
-def sample(op: Any = None, wires: Any = None) -> OpaqueResult:
-    """Per-shot samples: eigenvalues of `op` (shape (shots,)), or bits of `wires` ((shots, k))."""
-    return OpaqueResult(_sampling("sample", op, wires, counts=False))
+def sample(obs: Any = None, wires: Any = None, *, op: Any = None) -> OpaqueResult:
+    """Per-shot samples: eigenvalues of `obs` (shape (shots,)), or bits of `wires` ((shots, k)).
+
+    `op=` is accepted as PennyLane's name for `obs`.
+    """
+    return OpaqueResult(_sampling("sample", _one_of(obs, op), wires, counts=False))
 
 
-def counts(op: Any = None, wires: Any = None, all_outcomes: bool = False) -> OpaqueResult:
-    """Counts of each observed outcome as a dict: bitstrings for wires, eigenvalues for `op`."""
-    return OpaqueResult(_sampling("counts", op, wires, counts=True, all_outcomes=all_outcomes))
+def counts(obs: Any = None, wires: Any = None, all_outcomes: bool = False, *,
+           op: Any = None) -> OpaqueResult:
+    """Counts of each observed outcome as a dict: bitstrings for wires, eigenvalues for `obs`."""
+    return OpaqueResult(_sampling("counts", _one_of(obs, op), wires, counts=True,
+                                  all_outcomes=all_outcomes))
+
+
+def _one_of(obs: Any, op: Any) -> Any:
+    if obs is not None and op is not None:
+        raise MeasurementError("give the observable once, as obs= (or PennyLane's op=), not both")
+    return obs if obs is not None else op
 
 
 def _sampling(what: str, op: Any, wires: Any, counts: bool, all_outcomes: bool = False):

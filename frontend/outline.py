@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..ir import Call, FromElements, Function, Op, SymbolRef, TraceError, Value, tensor
 from ..ir.builder import KernelBuilder
 from .circuit import Circuit, MeasurementRecord
@@ -116,12 +114,3 @@ def _host_region(circuit: Circuit, slot_values: list[Value], kernel: Function) -
         call_args = (packed,)
     call = Call(callee=SymbolRef(kernel.name), args=call_args, out=tuple(results))
     return [*before, call, *after]
-
-
-def constant_array(trace: Any, x: np.ndarray) -> Value:
-    """A float constant tensor in the host (for returned NumPy constants)."""
-    from ..ir import Constant
-
-    out = Value(tensor(*x.shape), "c")
-    trace.emit(Constant(value=np.asarray(x, dtype=float), out=out))
-    return out

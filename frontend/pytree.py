@@ -66,9 +66,7 @@ def _leaf_value(trace: HostTrace, x: Any) -> Value:
     if isinstance(x, np.ndarray) and x.dtype == object:
         return _pack(trace, x)
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
-        from .outline import constant_array
-
-        return constant_array(trace, x) if x.ndim else lift(trace, float(x))
+        return trace.constant_tensor(x) if x.ndim else lift(trace, float(x))
     raise TraceError(f"a qjit function returned {type(x).__name__} ({x!r:.60}); return "
                      f"measurement results, numbers, arrays, or tuples/lists/dicts of them")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import BINARY_OPS, F64, UNARY_OPS, Constant, Op, TraceError, Value
+from ..ir import BINARY_OPS, F64, UNARY_OPS, Constant, Op, TraceError, Value, tensor
 from ..ir.arith import BINARY_FUNCTIONS, UNARY_FUNCTIONS
 from ..ir.tensors import Extract
 
@@ -30,6 +30,12 @@ class HostTrace:
         self.ops: list[Op] = []
         self.kernels: list = []  # kernels outlined from circuits run in this trace
         self._constants: dict[tuple[float, float], Value] = {}
+
+    def constant_tensor(self, x: np.ndarray) -> Value:
+        """An f64 tensor `arith.constant` (a NumPy array returned by the traced function)."""
+        out = Value(tensor(*x.shape), "c")
+        self.emit(Constant(value=np.asarray(x, dtype=float), out=out))
+        return out
 
     def unique_name(self, base: str) -> str:
         """A kernel name not yet used in this trace."""
@@ -322,11 +328,3 @@ def tensor_tracer(trace: HostTrace, tensor: Value, shape: tuple[int, ...]) -> Tr
     for index in np.ndindex(*shape):
         out[index] = Tracer(trace, source=(tensor, index))
     return out.view(TracerArray)
-
-
-def contains_tracer(x: Any) -> bool:
-    if isinstance(x, Tracer):
-        return True
-    if isinstance(x, np.ndarray) and x.dtype == object:
-        return any(isinstance(e, Tracer) for e in x.flat)
-    return False

@@ -449,3 +449,14 @@ def test_var_with_shots_of_non_commuting_sum_samples_its_eigenbasis(backend):
 
     exact = 1.0 - 0.5  # <H> = 1/sqrt(2) on |0>, H^2 = I
     assert abs(circuit() - exact) < 5 * np.sqrt(2 / 4000)
+
+
+def test_sample_and_counts_take_obs_or_pennylanes_op(backend):
+    @kt.qjit(wires=1, shots=20, seed=2, backend=backend)
+    def circuit():
+        kt.Hadamard(0)
+        return kt.sample(obs=kt.Z(0)), kt.sample(op=kt.Z(0)), kt.counts(obs=kt.Z(0))
+
+    by_obs, by_op, counts = circuit()
+    assert by_obs.shape == by_op.shape == (20,)
+    assert sum(counts.values()) == 20
