@@ -6,6 +6,7 @@ and the backends.
 
 from . import registry  # noqa: F401  (registers every op)
 from .arith import BINARY_OPS, UNARY_OPS, Constant
+from .attributes import SymbolRef
 from .errors import (
     BackendError,
     IRParseError,
@@ -19,7 +20,7 @@ from .errors import (
 from .function import Function, Module, Return
 from .gate_spec import GateSpec
 from .gates import ALIASES, GATES
-from .op import REGISTRY, Op, SymbolRef
+from .op import REGISTRY, Op
 from .parser import parse_module, parse_type
 from .printer import print_function, print_module
 from .quantum import (

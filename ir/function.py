@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .attributes import AttrType, attr_type
 from .op import Op, op, operands
 from .types import ANY, Type
 from .values import Value
 
 KINDS = ("kernel", "func")
+FUNCTION_ATTRS: dict[str, AttrType] = {"shots": attr_type(int, minimum=1)}
+"""The attributes a function may carry and their types, checked by the verifier."""
 
 
 @op("return")

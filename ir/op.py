@@ -2,38 +2,47 @@
 
 `@op("dialect.verb")` turns a class into a keyword-only frozen dataclass, records each
 field's role from `operand(...)`, `operands(...)`, `result(...)`, `results(...)` or
-`attr(...)`, and registers the class under its name, so the printer, parser, verifier
-and every rewrite handle all ops generically. Rewrites build new ops; nothing mutates.
+`attr(...)` (an attribute's type is its annotation, see `attributes.py`), and registers
+the class under its name, so the printer, parser, verifier and every rewrite handle all
+ops generically. Rewrites build new ops; nothing mutates.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .attributes import AttrType, attr_type
 from .errors import VerifyError
 from .types import Constraint, Type
 from .values import Value
 
 REGISTRY: dict[str, type[Op]] = {}
 _META = "kettle.role"
+_MINIMUM = "kettle.minimum"
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One declared field of an op: its role, whether it holds a tuple, its type rule."""
+    """One declared field of an op: its role, whether it holds a tuple, its type rule.
+
+    The type rule of an operand or result is a Type or Constraint on its values' types;
+    that of an attribute is an AttrType on the attribute's value.
+    """
 
     name: str
     role: str  # "operand" | "result" | "attr"
     variadic: bool
-    constraint: Type | Constraint | None
+    constraint: Type | Constraint | AttrType
     default: Any = dataclasses.MISSING
 
 
-def _field(role: str, variadic: bool, constraint: Type | Constraint | None, **kw: Any) -> Any:
-    return dataclasses.field(metadata={_META: (role, variadic, constraint)}, **kw)
+def _field(role: str, variadic: bool, constraint: Type | Constraint | None,
+           minimum: int | None = None, **kw: Any) -> Any:
+    return dataclasses.field(metadata={_META: (role, variadic, constraint), _MINIMUM: minimum}, **kw)
 
 
 def operand(constraint: Type | Constraint) -> Any:
@@ -56,22 +65,14 @@ def results(constraint: Type | Constraint) -> Any:
     return _field("result", True, constraint)
 
 
-def attr(default: Any = dataclasses.MISSING) -> Any:
-    """A compile-time attribute (str, int, float, bool, complex, SymbolRef, tuple, ndarray).
+def attr(default: Any = dataclasses.MISSING, *, minimum: int | None = None) -> Any:
+    """A compile-time attribute, typed by its annotation: str, bool, int, SymbolRef, Any or
+    `tuple[X, ...]` of those; `minimum` bounds an int (each int of a tuple).
 
-    Attributes equal to their default are left out of the textual form.
+    The verifier checks the value against the type. Attributes equal to their default are
+    left out of the textual form.
     """
-    return _field("attr", False, None, default=default)
-
-
-@dataclass(frozen=True)
-class SymbolRef:
-    """A reference to a function by name, printed `@name`."""
-
-    name: str
-
-    def __str__(self) -> str:
-        return "@" + self.name
+    return _field("attr", False, None, minimum, default=default)
 
 
 class Op:
@@ -195,9 +196,15 @@ def op(name: str):
 
     def wrap(cls: type) -> type[Op]:
         cls = dataclass(frozen=True, kw_only=True, eq=False)(cls)
+        hints = typing.get_type_hints(cls)  # the annotations, resolved from their strings
         by_role: dict[str, list[FieldSpec]] = {"operand": [], "result": [], "attr": []}
         for f in dataclasses.fields(cls):
             role, variadic, constraint = f.metadata[_META]
+            if role == "attr":
+                try:
+                    constraint = attr_type(hints[f.name], f.metadata[_MINIMUM])
+                except TypeError as exc:
+                    raise TypeError(f"{name}: attribute {f.name!r}: {exc}") from None
             by_role[role].append(FieldSpec(f.name, role, variadic, constraint, f.default))
         variadic_results = [s for s in by_role["result"] if s.variadic]
         if variadic_results and len(by_role["result"]) > 1:

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     import lark
 
 from . import registry  # noqa: F401  (registers every op)
+from .attributes import SymbolRef
 from .errors import IRParseError
 from .function import KINDS, Function, Module
-from .op import REGISTRY, SymbolRef
+from .op import REGISTRY
 from .types import OPAQUES, SCALARS, TensorType, Type
 from .values import Value
 

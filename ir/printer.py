@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from .attributes import SymbolRef
 from .function import Function, Module
-from .op import Op, SymbolRef, operand_layout_is_flat
+from .op import Op, operand_layout_is_flat
 from .values import Value
 
 _NAME_OK = re.compile(r"[A-Za-z0-9_.]+")

@@ -7,8 +7,9 @@ values without consuming them (they are terminal); the verifier enforces both ru
 
 from __future__ import annotations
 
+from .attributes import SymbolRef
 from .gates import GATES
-from .op import Op, SymbolRef, attr, expect, op, operand, operands, result, results
+from .op import Op, attr, expect, op, operand, operands, result, results
 from .pauli import parse_word
 from .types import ANY, ANY_TENSOR, C128_MATRIX, F64, F64_TENSOR, OBS, QUBIT
 from .values import Value
@@ -18,7 +19,7 @@ from .values import Value
 class Alloc(Op):
     """One fresh qubit in |0> per wire; result `i` is wire `i`."""
 
-    wires: int = attr()
+    wires: int = attr(minimum=1)
     out: tuple[Value, ...] = results(QUBIT)
 
     def verify(self) -> None:

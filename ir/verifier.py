@@ -1,6 +1,7 @@
 """The verifier: every invariant of a module, reported with the function, op index and op text.
 
-Checks: operand and result types against each op's declared fields; SSA dominance
+Checks: operand, result and attribute types against each op's declared fields, and the
+function attributes (`shots`) against FUNCTION_ATTRS; SSA dominance
 (defined once, before use); qubit linearity (a qubit value is consumed by at most one
 gate, and values read by observables and measurements are never consumed); kernels hold
 only quantum, constant and extract ops and host functions no quantum ops but `q.call`;
@@ -12,8 +13,9 @@ from __future__ import annotations
 from . import registry  # noqa: F401  (registers every op)
 from .arith import Constant
 from .errors import VerifyError
-from .function import Function, Module, Return
+from .function import FUNCTION_ATTRS, Function, Module, Return
 from .op import Op
+from .printer import Namer, format_attr, print_op
 from .quantum import QUBIT_READERS, Alloc, Bits, Call, Gate, Sample, Unitary
 from .tensors import Extract
 from .types import matches
@@ -44,6 +46,10 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
     """Check one function (calls are checked against `module` when given)."""
     if not fn.body:  # the per-op check below never runs on an empty body
         raise VerifyError(f"@{fn.name}: a function ends with `return`, but its body is empty")
+    for name, kind in FUNCTION_ATTRS.items():
+        if name in fn.attrs and not kind.check(fn.attrs[name]):
+            raise VerifyError(f"@{fn.name}: attribute {name!r} expects {kind}, "
+                              f"got {_attr_text(fn.attrs[name])}")
     defined: set[Value] = set(fn.args)
     if len(defined) != len(fn.args):
         raise VerifyError(f"@{fn.name}: an argument appears twice")
@@ -98,6 +104,10 @@ def _allowed_in(fn: Function, o: Op) -> bool:
 
 
 def _check_types(o: Op, where: _Where) -> None:
+    for spec in o.ATTRS:
+        value = getattr(o, spec.name)
+        where.check(spec.constraint.check(value),
+                    f"attribute {spec.name!r} expects {spec.constraint}, got {_attr_text(value)}")
     for spec in o.OPERANDS:
         value = getattr(o, spec.name)
         for v in value if spec.variadic else (value,):
@@ -124,6 +134,14 @@ def _name(v: Value) -> str:
     return f"%{v.name}" if v.name else repr(v)
 
 
+def _attr_text(value: object) -> str:
+    """`value` as IR text where it has one (`"m"`, `[1]`, `true`), else its repr."""
+    try:
+        return format_attr(value)
+    except TypeError:
+        return repr(value)
+
+
 class _Where:
     """Formats failures as `@fn, op #i (`text`): message`."""
 
@@ -135,8 +153,6 @@ class _Where:
             self.fail(message)
 
     def fail(self, message: str) -> None:
-        from .printer import Namer, print_op
-
         namer = Namer()
         for a in self.fn.args:
             namer.define(a)

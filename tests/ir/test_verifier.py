@@ -284,3 +284,43 @@ def test_verifier_names_unnamed_values():
     fn = dataclasses.replace(parse_module(GOOD)["m"], body=(Return(values=(x,)),))
     with pytest.raises(VerifyError, match=r"@m, op #0 .*uses Value\("):
         verify(parse_module(GOOD).with_function(fn))
+
+
+KERNEL_HEAD = "kernel @k(%params: tensor<2xf64>) -> (f64, tensor<4xf64>) {"
+
+
+@pytest.mark.parametrize(("old", "new", "where", "mistake"), [
+    ('["Z0 Z1"]', "[1]", "@k, op #5", "attribute 'words' expects [string, ...], got [1]"),
+    ("callee = @k", 'callee = "k"', "@m, op #3", "attribute 'callee' expects @symbol, got \"k\""),
+    ("{index = [1]}", "{index = 1}", "@k, op #2", "attribute 'index' expects [int, ...], got 1"),
+    ("{index = [1]}", "{index = [1.0]}", "@k, op #2", "attribute 'index' expects [int, ...], got [1.0]"),
+    ('{gate = "CNOT"}', '{gate = "CNOT", ctrl = 1}', "@k, op #4",
+     "attribute 'ctrl' expects [bool, ...], got 1"),
+    ('{gate = "CNOT"}', '{gate = "CNOT", ctrl = [1]}', "@k, op #4",
+     "attribute 'ctrl' expects [bool, ...], got [1]"),
+    ('{gate = "RX"}', '{gate = "RX", adjoint = 3}', "@k, op #3", "attribute 'adjoint' expects bool, got 3"),
+    ('{gate = "RX"}', "{gate = 5}", "@k, op #3", "attribute 'gate' expects string, got 5"),
+    ("{wires = 2}", "{wires = -1}", "@k, op #0", "attribute 'wires' expects int >= 1, got -1"),
+    ("{wires = 2}", "{wires = true}", "@k, op #0", "attribute 'wires' expects int >= 1, got true"),
+])
+def test_verifier_rejects_attribute_of_the_wrong_type(old: str, new: str, where: str, mistake: str):
+    _rejects(_edit(old, new), where, mistake)
+
+
+def test_verifier_attribute_message_quotes_the_op():
+    message = _rejects(_edit("{index = [1]}", "{index = 1}"), "@k, op #2", "attribute 'index'")
+    assert message == ("@k, op #2 (`%p1 = tensor.extract {index = 1} (%params) : f64`): "
+                       "attribute 'index' expects [int, ...], got 1")
+
+
+@pytest.mark.parametrize("shots", ['"x"', "3.0", "-3", "0", "true"])
+def test_verifier_rejects_kernel_shots_that_are_not_a_positive_int(shots: str):
+    module = _edit(KERNEL_HEAD, KERNEL_HEAD.replace(" {", f" attributes {{shots = {shots}}} {{"))
+    with pytest.raises(VerifyError) as info:
+        verify(module)
+    assert str(info.value) == f"@k: attribute 'shots' expects int >= 1, got {shots}"
+
+
+def test_verifier_accepts_kernel_shots_on_a_kernel_without_sampling():
+    verify(_edit(KERNEL_HEAD, KERNEL_HEAD.replace(" {", " attributes {shots = 3} {")))
+
