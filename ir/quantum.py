@@ -12,7 +12,7 @@ from .gates import GATES
 from .op import Op, attr, expect, op, operand, operands, result, results
 from .pauli import parse_word
 from .types import ANY, ANY_TENSOR, C128_MATRIX, F64, F64_TENSOR, OBS, QUBIT
-from .values import Value
+from .values import Value, display_name
 
 
 @op("q.alloc")
@@ -53,7 +53,7 @@ class Gate(Op):
         expect(spec.accepts_wires(n_targets),
                f"{self.gate} acts on {spec.num_wires or 'at least 1'} wire(s), got {n_targets}")
         expect(len(self.out) == len(self.qubits), "a gate yields one qubit per qubit operand")
-        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+        _expect_distinct(self.qubits)
 
 
 @op("q.unitary")
@@ -69,7 +69,7 @@ class Unitary(Op):
         expect(dim == 2 ** len(self.qubits),
                f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
         expect(len(self.out) == len(self.qubits), "yields one qubit per qubit operand")
-        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+        _expect_distinct(self.qubits)
 
 
 @op("q.obs")
@@ -92,7 +92,7 @@ class PauliSum(Op):
                 expect(False, str(exc))
             expect(all(i < len(self.qubits) for _, i in factors),
                    f"word {word!r} indexes past the {len(self.qubits)} qubit operand(s)")
-        expect(len(set(map(id, self.qubits))) == len(self.qubits), "a qubit appears twice")
+        _expect_distinct(self.qubits)
 
 
 @op("q.hermitian")
@@ -107,6 +107,7 @@ class Hermitian(Op):
         dim = self.matrix.type.shape[0]
         expect(dim == 2 ** len(self.qubits),
                f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
+        _expect_distinct(self.qubits)
 
 
 @op("q.expval")
@@ -146,6 +147,7 @@ class Probs(Op):
     def verify(self) -> None:
         expect(self.out.type.shape == (2 ** len(self.qubits),),
                f"probs of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xf64>")
+        _expect_distinct(self.qubits)
 
 
 @op("q.bits")
@@ -159,6 +161,7 @@ class Bits(Op):
         t = self.out.type
         expect(len(t.shape) == 2 and t.shape[1] == len(self.qubits) and t.element.name == "i64",
                f"q.bits of {len(self.qubits)} qubit(s) is tensor<shots x {len(self.qubits)} x i64>")
+        _expect_distinct(self.qubits)
 
 
 @op("q.state")
@@ -172,6 +175,7 @@ class State(Op):
         t = self.out.type
         expect(t.shape == (2 ** len(self.qubits),) and t.element.name == "c128",
                f"the state of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xc128>")
+        _expect_distinct(self.qubits)
 
 
 @op("q.call")
@@ -181,6 +185,12 @@ class Call(Op):
     callee: SymbolRef = attr()
     args: tuple[Value, ...] = operands(ANY)
     out: tuple[Value, ...] = results(ANY)
+
+
+def _expect_distinct(qubits: tuple[Value, ...]) -> None:
+    """Each qubit operand is a different qubit: backends map each one to its own wire."""
+    for position, q in enumerate(qubits):
+        expect(q not in qubits[:position], f"qubit {display_name(q)} appears twice")
 
 
 MEASUREMENTS = (Expval, Var, Sample, Probs, Bits, State)

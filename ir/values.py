@@ -21,3 +21,8 @@ class Value:
 
     def __repr__(self) -> str:
         return f"Value({self.name or hex(id(self))}: {self.type})"
+
+
+def display_name(v: Value) -> str:
+    """`%name` for error messages, or the repr of a value without a name hint."""
+    return f"%{v.name}" if v.name else repr(v)

@@ -19,7 +19,7 @@ from .printer import Namer, format_attr, print_op
 from .quantum import QUBIT_READERS, Alloc, Bits, Call, Gate, Sample, Unitary
 from .tensors import Extract
 from .types import matches
-from .values import Value
+from .values import Value, display_name
 
 KERNEL_ONLY = ("q.",)
 KERNEL_ALLOWED_HOST_OPS = (Constant, Extract, Return)
@@ -63,15 +63,16 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
         where.check(_allowed_in(fn, o), f"`{o.name}` is not allowed in a {fn.kind}")
         _check_types(o, where)
         for v in o.operands:
-            where.check(v in defined, f"uses {_name(v)} before it is defined")
+            where.check(v in defined, f"uses {display_name(v)} before it is defined")
         if isinstance(o, (Gate, Unitary)):
             for q in o.qubits:
-                where.check(q not in consumed, f"qubit {_name(q)} is consumed twice (qubits are linear)")
-                where.check(q not in read, f"qubit {_name(q)} is consumed after a measurement read it")
+                name = display_name(q)
+                where.check(q not in consumed, f"qubit {name} is consumed twice (qubits are linear)")
+                where.check(q not in read, f"qubit {name} is consumed after a measurement read it")
                 consumed.add(q)
         if isinstance(o, QUBIT_READERS):
             for q in o.qubits:
-                where.check(q not in consumed, f"qubit {_name(q)} was already consumed by a gate")
+                where.check(q not in consumed, f"qubit {display_name(q)} was already consumed by a gate")
                 read[q] = index
         if isinstance(o, Alloc):
             allocated += 1
@@ -92,7 +93,7 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
         except VerifyError as exc:
             where.fail(str(exc))
         for v in o.results:
-            where.check(v not in defined, f"redefines {_name(v)}")
+            where.check(v not in defined, f"redefines {display_name(v)}")
             defined.add(v)
 
 
@@ -128,10 +129,6 @@ def _check_call(o: Call, module: Module, where: _Where) -> None:
                 f"argument types do not match @{callee.name}'s signature")
     where.check(tuple(v.type for v in o.out) == callee.result_types,
                 f"result types do not match @{callee.name}'s signature")
-
-
-def _name(v: Value) -> str:
-    return f"%{v.name}" if v.name else repr(v)
 
 
 def _attr_text(value: object) -> str:

@@ -324,3 +324,31 @@ def test_verifier_rejects_kernel_shots_that_are_not_a_positive_int(shots: str):
 def test_verifier_accepts_kernel_shots_on_a_kernel_without_sampling():
     verify(_edit(KERNEL_HEAD, KERNEL_HEAD.replace(" {", " attributes {shots = 3} {")))
 
+
+_IDENTITY_4 = "[" + ", ".join(
+    "[" + ", ".join("1.0" if i == j else "0.0" for j in range(4)) + "]" for i in range(4)) + "]"
+_READERS = {  # each reads `{qubits}`, inserted before the kernel's return (after op #7)
+    "q.probs": ["%r = q.probs ({qubits}) : tensor<4xf64>"],
+    "q.bits": ["%r = q.bits ({qubits}) : tensor<3x2xi64>"],
+    "q.state": ["%r = q.state ({qubits}) : tensor<4xc128>"],
+    "q.hermitian": [f"%m = arith.constant {{value = {_IDENTITY_4}}} : tensor<4x4xc128>",
+                    "%r = q.hermitian (%m), ({qubits}) : !q.obs"],
+}
+
+
+def _with_reader(name: str, qubits: str) -> Module:
+    """GOOD with a shots = 3 kernel and one more reader `name` of `qubits`."""
+    text = GOOD.replace(KERNEL_HEAD, KERNEL_HEAD.replace(" {", " attributes {shots = 3} {"))
+    lines = "".join("    " + line.replace("{qubits}", qubits) + "\n" for line in _READERS[name])
+    return parse_module(text.replace("    return (%e, %pr)", lines + "    return (%e, %pr)"))
+
+
+@pytest.mark.parametrize("name", sorted(_READERS))
+def test_verifier_accepts_reader_of_distinct_qubits(name: str):
+    verify(_with_reader(name, "%q3, %q4"))
+
+
+@pytest.mark.parametrize("name", sorted(_READERS))
+def test_verifier_rejects_reader_of_one_qubit_twice(name: str):
+    where = f"@k, op #{7 + len(_READERS[name])}"
+    _rejects(_with_reader(name, "%q3, %q3"), where, "qubit %q3 appears twice")
