@@ -37,10 +37,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:
+    """Parse the IR in `path`, run the `pipeline` passes on it and print the result.
+
+    Raises:
+        KettleError: an unknown pass, an unreadable file, bad IR text or invalid IR.
+    """
     from .ir import parse_module
     from .passes import PassManager, parse_pipeline
 
     passes = parse_pipeline(pipeline)
-    text = sys.stdin.read() if path == "-" else Path(path).read_text()
+    text = read_source(path)
     result = PassManager(passes, print_after_all=print_after_all).run(parse_module(text))
     print(result, end="")
+
+
+def read_source(path: str) -> str:
+    """The UTF-8 text of the file `path`, or of stdin for `-`.
+
+    Raises:
+        KettleError: the file is missing, a directory, unreadable, or not UTF-8 text.
+    """
+    from .ir import KettleError
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise KettleError(f"cannot read {name}: not UTF-8 text "
+                          f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
+    except OSError as exc:
+        raise KettleError(f"cannot read {name}: {exc.strerror or exc}") from None
