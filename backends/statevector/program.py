@@ -127,7 +127,8 @@ class Program:
         """Run once. Returns the kernel's results in `return` order.
 
         Raises:
-            BackendError: wrong parameter count, or shots without an rng.
+            BackendError: wrong parameter count, shots without an rng, or shots of a state
+                that is not finite (nan/inf parameters).
         """
         if not (type(params) is np.ndarray and params.dtype is _F64 and params.ndim == 1
                 and params.flags.c_contiguous and params.shape[0] == self.n_params):
@@ -145,8 +146,10 @@ class Program:
         if self._floats is not None:
             values = out.tolist()  # also after measure_extra, which writes into `out`
             return tuple([values[i] for i in self._floats])
-        ctx = RunContext(state, out, lambda r: params[r] if r < self.n_params else rpool[r - self.n_params])
+        n_params = self.n_params
+        ctx = RunContext(state, out, lambda r: float(params[r] if r < n_params else rpool[r - n_params]))
         if self.shots is not None:
+            self._check_finite(state)
             ctx.shots, ctx.rng = self.shots, rng
             if self._needs_shared:
                 from .sampling import basis_samples
@@ -154,6 +157,14 @@ class Program:
                 ctx.shared = basis_samples(state, self.shots, rng)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
+
+    def _check_finite(self, state: np.ndarray) -> None:
+        """Sampling a nan state gives garbage (its cdf is nan: every shot lands on the last
+        basis state), not nan: refuse it. Exact runs return nan, as NumPy would."""
+        if not np.isfinite(np.vdot(state, state).real):
+            raise BackendError(f"statevector: kernel @{self.name} with shots={self.shots} reached a "
+                               "state that is not finite, from non-finite parameters (nan/inf) or "
+                               "values computed from them; pass finite parameters to sample it")
 
     def _check(self, params) -> np.ndarray:
         """`params` as the one array type run_program is compiled for (the slow path of run)."""

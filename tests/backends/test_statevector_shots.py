@@ -114,3 +114,33 @@ def test_statevector_shots_sample_of_a_diagonal_sum_uses_the_shared_samples():
     obs = b.obs(["Z0", "Z1", "Z0 Z1"], [0, 1])
     samples, bits = compile_kernel(b.build([b.sample(obs), b.bits([0])])).run(None, np.random.default_rng(2))
     np.testing.assert_array_equal(samples, np.where(bits[:, 0] == 0, 3.0, -1.0))
+
+
+def test_statevector_shots_scalar_results_are_python_floats():
+    """Pauli sums with traced, constant and no coefficients (identity, Z-only and X words),
+    Hermitians, and variances of each."""
+    b = KernelBuilder("k", 2, 2, shots=100)
+    b.gate("RX", [0], [b.param(0)])
+    outs = [b.expval(b.obs(["Z0", "X1", ""], [0, 1], [b.param(1), b.const(2.0), b.param(0)])),
+            b.expval(b.obs([""], [0, 1], [b.param(1)])), b.expval(b.obs(["Y0 Z1"], [0, 1])),
+            b.var(b.obs(["Z0", "Z1"], [0, 1], [b.param(1), b.param(0)])), b.var(b.obs(["X0"], [0, 1])),
+            b.expval(b.hermitian(np.diag([1.0, 3.0]), [0])), b.var(b.hermitian(np.diag([1.0, 3.0]), [1]))]
+    results = compile_kernel(b.build(outs)).run(np.array([0.3, 0.5]), np.random.default_rng(0))
+    assert [type(r) for r in results] == [float] * len(outs)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_statevector_shots_of_a_non_finite_state_are_rejected(bad):
+    """cumsum of nan probabilities would put every shot on the last basis state."""
+    b = KernelBuilder("k", 2, 1, shots=100)
+    b.gate("RX", [1], [b.param(0)])
+    program = compile_kernel(b.build([b.bits([0, 1]), b.expval(b.obs(["X0"], [0, 1]))]))
+    with pytest.raises(BackendError, match=r"statevector.*non-finite parameters \(nan/inf\).*finite"):
+        program.run(np.array([bad]), np.random.default_rng(0))
+
+
+def test_statevector_exact_run_of_a_non_finite_state_returns_nan():
+    b = KernelBuilder("k", 2, 1)
+    b.gate("RX", [1], [b.param(0)])
+    (probs,) = compile_kernel(b.build([b.probs([0, 1])])).run(np.array([np.nan]))
+    assert np.isnan(probs).all()
