@@ -9,7 +9,6 @@ function with the module's name.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +51,6 @@ class Function:
 
     def replace(self, **changes: Any) -> Function:
         return dataclasses.replace(self, **changes)
-
-    def ops_of(self, cls: type[Op]) -> Iterator[Op]:
-        return (o for o in self.body if isinstance(o, cls))
 
     def __str__(self) -> str:
         from .printer import print_function

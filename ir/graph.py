@@ -1,8 +1,6 @@
-"""Def-use analysis: who defines and who uses each value, and the DAG as networkx."""
+"""Def-use analysis: the op that defines each value, and the def-use DAG as networkx."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import networkx as nx
 
@@ -14,15 +12,6 @@ from .values import Value
 def producers(fn: Function) -> dict[Value, Op]:
     """Each op result -> the op that defines it (arguments are absent)."""
     return {v: o for o in fn.body for v in o.results}
-
-
-def users(fn: Function) -> dict[Value, list[Op]]:
-    """Each value -> the ops that use it, in program order."""
-    out: dict[Value, list[Op]] = defaultdict(list)
-    for o in fn.body:
-        for v in o.operands:
-            out[v].append(o)
-    return out
 
 
 def def_use_graph(fn: Function) -> nx.MultiDiGraph:

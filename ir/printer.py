@@ -9,6 +9,7 @@ out. Value names come from the values' hints, made unique per function, or are n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -112,10 +113,8 @@ def print_op(o: Op, namer: Namer) -> str:
 
 def _is_default(o: Op, spec) -> bool:
     value = getattr(o, spec.name)
-    return spec.default is not _MISSING and type(value) is type(spec.default) and value == spec.default
-
-
-_MISSING = __import__("dataclasses").MISSING
+    return (spec.default is not dataclasses.MISSING and type(value) is type(spec.default)
+            and value == spec.default)
 
 
 def print_function(fn: Function, indent: str = "") -> str:
