@@ -99,7 +99,7 @@ def run_program(code, params, rpool, cpool, state, task):
         for i in range(len(state)):
             state[i] = 0j
         state[0] = 1.0
-        start, end = O.HEADER + 0 * nq, code[O.H_EXTRA_START]
+        start, end = O.HEADER, code[O.H_EXTRA_START]
     else:
         mats = cpool
         start, end = task[0], task[1]

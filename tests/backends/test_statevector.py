@@ -272,3 +272,24 @@ def test_statevector_kernel_edits_invalidate_the_disk_cache():
     locator = kernels_run.run_program._cache._impl._locator
     assert type(locator).__name__ == "KernelLocator"
     assert locator.get_source_stamp()[1] == kernel_sources_hash()
+
+
+def test_statevector_warm_compiles_every_entry_point_blocked_runs_add_none():
+    """warm.py's promise: after warm(), large-state (threaded) runs compile no new signature."""
+    from kettle.backends.statevector.kernels_extra import measure_extra
+    from kettle.backends.statevector.kernels_run import run_program
+    from kettle.backends.statevector.warm import warm
+
+    warm()
+    compiled = (len(run_program.signatures), len(measure_extra.signatures))
+    assert min(compiled) >= 1
+
+    def body(b):
+        _layer(b, 4)
+        return [b.state(), b.var(b.obs(["X1"], [0, 1, 2, 3])), b.expval(b.hermitian(np.eye(2), [2]))]
+
+    module, _ = build(4, 12, body)
+    params = _random_params(12)
+    got = compile_kernel(module.entry, block_from=3, chunk_qubits=2).run(params)
+    np.testing.assert_allclose(got[0], reference.run(module, params)[0], atol=ATOL, rtol=0)
+    assert (len(run_program.signatures), len(measure_extra.signatures)) == compiled
