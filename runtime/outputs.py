@@ -37,11 +37,19 @@ def _builder(tree: Any, counter) -> Callable[[tuple], Any]:
 
 
 def _counts_bits(bits: np.ndarray, all_outcomes: bool, k: int) -> dict[str, int]:
-    keys = ["".join(map(str, row)) for row in bits]
-    out = {format(i, f"0{k}b"): 0 for i in range(2**k)} if all_outcomes else {}
-    for key in keys:
-        out[key] = out.get(key, 0) + 1
-    return dict(sorted(out.items()))
+    """{bitstring (wire 0 first): count}, sorted; with `all_outcomes` every k-bit string."""
+    bits = np.asarray(bits, dtype=np.int64).reshape(-1, k)
+    if k > 62:  # rows do not fit an int64; no one enumerates 2^63 outcomes anyway
+        rows, n = np.unique(bits, axis=0, return_counts=True)  # sorted like their bitstrings
+        return {"".join("1" if b else "0" for b in row): int(c) for row, c in zip(rows, n)}
+    # One string per distinct outcome, not per shot: a million shots format a few keys.
+    packed = np.zeros(len(bits), dtype=np.int64)
+    for column in bits.T:
+        packed = (packed << 1) | column
+    found, n = np.unique(packed, return_counts=True)
+    seen = dict(zip(found.tolist(), n.tolist()))
+    outcomes = range(2**k) if all_outcomes else seen
+    return {format(i, f"0{k}b") if k else "": seen.get(i, 0) for i in outcomes}
 
 
 def _counts_values(samples: np.ndarray, all_outcomes: bool, values: tuple) -> dict[float, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kettle as kt
 from kettle.frontend.pytree import Leaf
@@ -144,3 +146,31 @@ def test_returned_arrays_never_share_memory_with_arguments(backend):
     constant[0] = 7.0  # a returned constant is writeable and private
     np.testing.assert_array_equal(x, np.arange(4.0).reshape(2, 2))
     np.testing.assert_array_equal(f(x)[4], [1.0, 2.0])
+
+
+def _counts_per_shot(bits: np.ndarray, all_outcomes: bool, k: int) -> dict[str, int]:
+    """The counts format spelled out shot by shot: what the packed formatter must equal."""
+    out = {format(i, f"0{k}b"): 0 for i in range(2**k)} if all_outcomes else {}
+    for row in bits:
+        key = "".join(str(int(b)) for b in row)
+        out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))
+
+
+@given(st.integers(1, 9), st.integers(0, 300), st.booleans(), st.integers(0, 2**32 - 1))
+def test_counts_of_bits_equal_the_per_shot_format(k, shots, all_outcomes, seed):
+    rng = np.random.default_rng(seed)
+    bits = (rng.random((shots, k)) < rng.random(k)).astype(np.int64)  # skewed: some outcomes unseen
+    counts = unflattener(Leaf(("counts_bits", all_outcomes, k)))((bits,))
+    want = _counts_per_shot(bits, all_outcomes, k)
+    assert counts == want and list(counts) == list(want)
+    assert all(type(c) is int for c in counts.values())
+
+
+def test_counts_of_bits_wider_than_an_int64():
+    bits = np.zeros((5, 70), dtype=np.int64)
+    bits[:2, 0] = 1
+    bits[4, 69] = 1
+    counts = unflattener(Leaf(("counts_bits", False, 70)))((bits,))
+    assert counts == {"0" * 70: 2, "0" * 69 + "1": 1, "1" + "0" * 69: 2}
+    assert list(counts) == sorted(counts)
