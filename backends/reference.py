@@ -18,6 +18,7 @@ from ..ir import C128, GATES, BackendError, Module, TensorType, Value
 from ..ir import arith as A
 from ..ir import quantum as Q
 from ..ir.function import Function, Return
+from ..ir.gates import controlled_matrix
 from ..ir.tensors import Extract, FromElements
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
 
@@ -98,16 +99,8 @@ def _host_op(o, env):
 
 def gate_matrix(o: Q.Gate, params: Sequence[float]) -> np.ndarray:
     """The dense matrix of a `q.gate` on its qubits (controls first), from the gate table."""
-    spec = GATES[o.gate]
-    base = spec.matrix(list(params), len(o.targets), adjoint=o.adjoint)
-    if not o.ctrl:
-        return base
-    n_ctrl = len(o.ctrl)
-    active = int("".join("1" if c else "0" for c in o.ctrl), 2)
-    d = base.shape[0]
-    full = np.eye(d * 2**n_ctrl, dtype=complex)
-    full[active * d:(active + 1) * d, active * d:(active + 1) * d] = base
-    return full
+    base = GATES[o.gate].matrix(list(params), len(o.targets), adjoint=o.adjoint)
+    return controlled_matrix(base, o.ctrl)
 
 
 class _Machine:

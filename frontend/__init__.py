@@ -1,55 +1,20 @@
-"""Tracing: the decorator, tracers, gates, observables, measurements, templates, transforms."""
+"""Tracing: the decorator, tracers, gates, observables, measurements, templates, transforms.
+
+The gate classes (RX, CNOT, ..., and the aliases H, X, Y, Z, I) are generated from the
+gate table, so they are re-exported from `GATE_CLASSES` rather than listed here.
+"""
 
 from .measurements import counts, expval, probs, sample, state, var
 from .observables import Hamiltonian, Hermitian, Observable
-from .operations import (
-    CNOT,
-    CRX,
-    CRY,
-    CRZ,
-    CSWAP,
-    CY,
-    CZ,
-    ISWAP,
-    RX,
-    RY,
-    RZ,
-    SWAP,
-    SX,
-    U3,
-    ControlledPhaseShift,
-    CRot,
-    H,
-    Hadamard,
-    I,
-    Identity,
-    IsingXX,
-    IsingYY,
-    IsingZZ,
-    MultiRZ,
-    Operation,
-    PauliX,
-    PauliY,
-    PauliZ,
-    PhaseShift,
-    QubitUnitary,
-    Rot,
-    S,
-    T,
-    Toffoli,
-    X,
-    Y,
-    Z,
-)
+from .operations import GATE_CLASSES, Operation, QubitUnitary
 from .qjit import QJIT, qjit
 from .templates import AngleEmbedding, BasicEntanglerLayers, StronglyEntanglingLayers
 from .transforms import adjoint, ctrl
 
+globals().update(GATE_CLASSES)
+
 __all__ = [
-    "CNOT", "CRX", "CRY", "CRZ", "CSWAP", "CY", "CZ", "ISWAP", "RX", "RY", "RZ", "SWAP", "SX", "U3",
-    "AngleEmbedding", "BasicEntanglerLayers", "ControlledPhaseShift", "CRot", "H", "Hadamard",
-    "Hamiltonian", "Hermitian", "I", "Identity", "IsingXX", "IsingYY", "IsingZZ", "MultiRZ",
-    "Observable", "Operation", "PauliX", "PauliY", "PauliZ", "PhaseShift", "QJIT", "QubitUnitary",
-    "Rot", "S", "StronglyEntanglingLayers", "T", "Toffoli", "X", "Y", "Z", "adjoint", "counts",
-    "ctrl", "expval", "probs", "qjit", "sample", "state", "var",
+    *GATE_CLASSES, "AngleEmbedding", "BasicEntanglerLayers", "GATE_CLASSES", "Hamiltonian",
+    "Hermitian", "Observable", "Operation", "QJIT", "QubitUnitary", "StronglyEntanglingLayers",
+    "adjoint", "counts", "ctrl", "expval", "probs", "qjit", "sample", "state", "var",
 ]

@@ -12,12 +12,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..ir import GATES, GateSpec, ShapeError, TraceError, WireError
+from ..ir import ALIASES, GATES, GateSpec, ShapeError, TraceError, WireError
+from ..ir.gates import controlled_matrix
 from .circuit import current_circuit, normalize_wires
 from .tracing import Tracer, TracerArray
-
-PARAM_NAMES = {"Rot": ("phi", "theta", "omega"), "CRot": ("phi", "theta", "omega"),
-               "U3": ("theta", "phi", "delta"), "MultiRZ": ("theta",)}
 
 
 def _check_param(x: Any, gate: str) -> Any:
@@ -58,7 +56,7 @@ class Operation:
 
     @classmethod
     def param_names(cls) -> tuple[str, ...]:
-        return PARAM_NAMES.get(cls.name, ("phi",))[: cls.num_params]
+        return cls.spec.param_names if cls.spec is not None else ("U",)
 
     @classmethod
     def signature(cls) -> str:
@@ -108,7 +106,7 @@ class Operation:
 
     def matrix(self) -> np.ndarray:
         """The unitary on `controls + wires` (controls first, wire 0 most significant)."""
-        return controlled(self.base_matrix(), self.control_values)
+        return controlled_matrix(self.base_matrix(), self.control_values)
 
     def __repr__(self) -> str:
         params = "".join(f"{p!r}, " for p in self.params)
@@ -136,17 +134,6 @@ def _obs(op: Operation):
     return as_observable(op)
 
 
-def controlled(base: np.ndarray, control_values: tuple[bool, ...]) -> np.ndarray:
-    """`base` acting when the leading control qubits hold `control_values`."""
-    if not control_values:
-        return base
-    d = base.shape[0]
-    active = int("".join("1" if c else "0" for c in control_values), 2)
-    full = np.eye(d * 2 ** len(control_values), dtype=complex)
-    full[active * d:(active + 1) * d, active * d:(active + 1) * d] = base
-    return full
-
-
 def gate_class(name: str) -> type[Operation]:
     spec = GATES[name]
     doc = (f"{name}: {spec.num_params} parameter(s), "
@@ -155,37 +142,11 @@ def gate_class(name: str) -> type[Operation]:
                                      "__doc__": doc, "__module__": "kettle"})
 
 
-Identity = gate_class("Identity")
-Hadamard = gate_class("Hadamard")
-PauliX = gate_class("PauliX")
-PauliY = gate_class("PauliY")
-PauliZ = gate_class("PauliZ")
-S = gate_class("S")
-T = gate_class("T")
-SX = gate_class("SX")
-RX = gate_class("RX")
-RY = gate_class("RY")
-RZ = gate_class("RZ")
-PhaseShift = gate_class("PhaseShift")
-Rot = gate_class("Rot")
-U3 = gate_class("U3")
-CNOT = gate_class("CNOT")
-CZ = gate_class("CZ")
-CY = gate_class("CY")
-SWAP = gate_class("SWAP")
-ISWAP = gate_class("ISWAP")
-CRX = gate_class("CRX")
-CRY = gate_class("CRY")
-CRZ = gate_class("CRZ")
-CRot = gate_class("CRot")
-ControlledPhaseShift = gate_class("ControlledPhaseShift")
-IsingXX = gate_class("IsingXX")
-IsingYY = gate_class("IsingYY")
-IsingZZ = gate_class("IsingZZ")
-MultiRZ = gate_class("MultiRZ")
-Toffoli = gate_class("Toffoli")
-CSWAP = gate_class("CSWAP")
-H, X, Y, Z, I = Hadamard, PauliX, PauliY, PauliZ, Identity  # noqa: E741
+GATE_CLASSES: dict[str, type[Operation]] = {name: gate_class(name) for name in GATES}
+"""One class per gate-table entry, under its name and its aliases (H, X, Y, Z, I)."""
+GATE_CLASSES.update({alias: GATE_CLASSES[name] for alias, name in ALIASES.items()})
+# kettle.RX, kettle.CNOT, ...: adding a gate to the table is all it takes to get its class.
+globals().update(GATE_CLASSES)
 
 
 class QubitUnitary(Operation):

@@ -12,9 +12,10 @@ from typing import Any
 
 from ..ir import Call, FromElements, Function, Op, SymbolRef, TraceError, Value, tensor
 from ..ir.builder import KernelBuilder
+from ..ir.gates import controlled_matrix
 from .circuit import Circuit, MeasurementRecord
 from .observables import Hermitian, Observable, PauliSum
-from .operations import Operation, QubitUnitary, controlled
+from .operations import Operation, QubitUnitary
 from .tracing import Tracer, lift
 
 
@@ -63,7 +64,7 @@ def outline(circuit: Circuit, name: str) -> tuple[Function, list[Op]]:
 
 def _emit_gate(b: KernelBuilder, slots: _Slots, op: Operation) -> None:
     if isinstance(op, QubitUnitary):
-        b.unitary(controlled(op.base_matrix(), op.control_values), op.all_wires)
+        b.unitary(controlled_matrix(op.base_matrix(), op.control_values), op.all_wires)
         return
     params = [slots.param(p) for p in op.params]
     b.gate(op.name, op.all_wires, params, adjoint=op.adjoint, ctrl=op.control_values)

@@ -99,6 +99,8 @@ class GateSpec:
     decomposition: Decomposition | None = None
     qasm_adjoint: str | None = None
     aliases: tuple[str, ...] = field(default=())
+    param_names: tuple[str, ...] = ()
+    """PennyLane's names of the parameters, for keyword calls and messages."""
 
     def accepts_wires(self, n: int) -> bool:
         return n >= 1 if self.num_wires is None else n == self.num_wires

@@ -9,6 +9,7 @@ shift rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import reduce
 
 import numpy as np
@@ -30,11 +31,16 @@ def kron(*ms: np.ndarray) -> np.ndarray:
     return reduce(np.kron, ms)
 
 
-def controlled_matrix(m: np.ndarray, n_controls: int) -> np.ndarray:
-    """`m` acting on the targets when every control is |1>, identity otherwise."""
-    dim = m.shape[0] * 2**n_controls
-    out = np.eye(dim, dtype=complex)
-    out[dim - m.shape[0]:, dim - m.shape[0]:] = m
+def controlled_matrix(m: np.ndarray, control_values: int | Sequence[bool]) -> np.ndarray:
+    """`m` on the trailing (target) qubits when the leading control qubits hold `control_values`
+    (an int n means n controls, all |1>); the identity on every other control pattern."""
+    values = (True,) * control_values if isinstance(control_values, int) else tuple(control_values)
+    if not values:
+        return m
+    d = m.shape[0]
+    active = int("".join("1" if v else "0" for v in values), 2)
+    out = np.eye(d * 2 ** len(values), dtype=complex)
+    out[active * d:(active + 1) * d, active * d:(active + 1) * d] = m
     return out
 
 
@@ -52,10 +58,10 @@ def _fixed(name, matrix, qasm=None, decomposition=None, qasm_adjoint=None, alias
                     decomposition=decomposition, qasm_adjoint=qasm_adjoint, aliases=aliases)
 
 
-def _rotation(name, generators, num_wires=1, qasm=None, decomposition=None):
+def _rotation(name, generators, num_wires=1, qasm=None, decomposition=None, params=("phi",)):
     num_params = 1 + max(p for p, _ in generators)
-    return GateSpec(name, num_wires, num_params, qasm,
-                    generators=lambda n: generators, decomposition=decomposition)
+    return GateSpec(name, num_wires, num_params, qasm, generators=lambda n: generators,
+                    decomposition=decomposition, param_names=params)
 
 
 def _multi_rz_generators(n: int):
@@ -91,11 +97,11 @@ _BASE = [
     _rotation("PhaseShift", ((0, -P1),), qasm="p", decomposition=_steps(_s("RZ", 0, params=(p0,)))),
     _rotation("Rot", ((0, PZ / 2), (1, PY / 2), (2, PZ / 2)),
               decomposition=_steps(_s("RZ", 0, params=(p0,)), _s("RY", 0, params=(p1,)),
-                                   _s("RZ", 0, params=(p2,)))),
+                                   _s("RZ", 0, params=(p2,))), params=("phi", "theta", "omega")),
     # U3(theta, phi, delta) = PhaseShift(phi) RY(theta) PhaseShift(delta), exactly.
     _rotation("U3", ((2, -P1), (0, PY / 2), (1, -P1)), qasm="u3",
               decomposition=_steps(_s("RZ", 0, params=(p2,)), _s("RY", 0, params=(p0,)),
-                                   _s("RZ", 0, params=(p1,)))),
+                                   _s("RZ", 0, params=(p1,))), params=("theta", "phi", "delta")),
     _rotation("IsingXX", ((0, kron(PX, PX) / 2),), 2, "rxx",
               _steps(_s("CNOT", 0, 1), _s("RX", 0, params=(p0,)), _s("CNOT", 0, 1))),
     _rotation("IsingYY", ((0, kron(PY, PY) / 2),), 2, "ryy",
@@ -103,7 +109,7 @@ _BASE = [
     _rotation("IsingZZ", ((0, kron(PZ, PZ) / 2),), 2, "rzz",
               _steps(_s("CNOT", 0, 1), _s("RZ", 1, params=(p0,)), _s("CNOT", 0, 1))),
     GateSpec("MultiRZ", None, 1, None, generators=_multi_rz_generators,
-             decomposition=_multi_rz_decomposition),
+             decomposition=_multi_rz_decomposition, param_names=("theta",)),
 ]
 
 _TABLE = {g.name: g for g in _BASE}
@@ -120,7 +126,8 @@ def _controlled(name, base, n_controls=1, qasm=None, decomposition=None):
         generators = lambda n, gens=gens: tuple((p, np.kron(projector, g)) for p, g in gens)  # noqa: E731
     fixed = None if b.fixed is None else controlled_matrix(b.fixed, n_controls)
     return GateSpec(name, width, b.num_params, qasm, fixed=fixed, generators=generators,
-                    control=(base, n_controls), decomposition=decomposition)
+                    control=(base, n_controls), decomposition=decomposition,
+                    param_names=b.param_names)
 
 
 _CONTROLLED = [

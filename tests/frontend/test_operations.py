@@ -344,3 +344,15 @@ def test_ctrl_accepts_numpy_scalar_control_value(backend):
         return kt.probs()
 
     np.testing.assert_allclose(circuit(), [0, 1, 0, 0])
+
+
+def test_every_gate_table_entry_is_a_public_gate_class():
+    """Adding a gate to ir/gates.py is the one step that gives users kt.<Name>."""
+    from kettle.ir import ALIASES, GATES
+
+    for name, spec in GATES.items():
+        cls = getattr(kt, name)
+        assert cls.spec is spec and cls.name == name
+        assert len(cls.param_names()) == spec.num_params
+    for alias, name in ALIASES.items():
+        assert getattr(kt, alias) is getattr(kt, name)
