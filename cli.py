@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = commands.add_parser("demo", help="compile a variational circuit and sweep a parameter")
     demo.add_argument("--show-ir", action="store_true", help="print the compiled IR")
-    demo.add_argument("--points", type=int, default=13, help="number of sweep points")
+    demo.add_argument("--points", type=_positive_int, default=13, help="number of sweep points")
 
     opt = commands.add_parser("opt", help="run IR passes on a .kir file, like mlir-opt")
     opt.add_argument("file", help="IR text file ('-' for stdin)")
@@ -34,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
 
 
 def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:

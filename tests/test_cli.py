@@ -96,3 +96,10 @@ def test_opt_reports_a_file_that_is_not_utf8(tmp_path, capsys):
     offset = SOURCE.index("@m(") + 2
     assert _run(capsys, str(path)) == (
         1, "", f"error: cannot read {path}: not UTF-8 text (byte 0xe9 at offset {offset})\n")
+
+
+def test_demo_rejects_a_non_positive_number_of_points(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--points", "-3"])
+    assert exit_info.value.code == 2
+    assert "must be a positive integer" in capsys.readouterr().err
