@@ -1,10 +1,36 @@
-"""The shots model: one shared set of computational-basis samples per run, plus an
-independent setting per non-diagonal observable, all drawn from the caller's `rng`.
+"""The shots protocol: how a kernel with shots turns its final state and the caller's
+`rng` into results. The reference interpreter is meant to follow it too, so both backends draw
+the same samples from the same seed (up to rounding of the probabilities they compare to).
 
-Shared samples make `q.bits`, `q.probs` and Z-only observables agree shot by shot (as
-on hardware); an X/Y word or a Hermitian is measured in its own basis, drawn from its
-exact eigenvalue distribution. Draws happen in program order, so one rng state gives one
-result.
+psi is the final state in basis-index order (wire 0 the most significant bit), and each
+`U` below is a fresh `rng.random(shots)`. A state that is not finite (nan/inf parameters)
+raises a BackendError before any draw. Then:
+
+1. Shared basis samples, drawn first and once, only if a measurement below uses them
+   (`q.probs`, `q.bits`, or a Pauli word of only Z's): `cdf = cumsum(|psi|^2)`,
+   `s = minimum(searchsorted(cdf, U * cdf[-1], side="right"), 2^n - 1)`.
+2. Every measurement op in program order (returned or not):
+   - `q.probs(wires)`: counts / shots of the outcomes of `wires` in `s` (the first wire
+     the most significant bit of the outcome), float64.
+   - `q.bits(wires)`: the bits of `wires` in `s`, (shots, k) int64, columns in wire order.
+   - `q.expval` of a Pauli sum: `total = 0.0`, then for each term `c * P` in order
+     (c = 1.0 without a coefficient) `total += c * e`: e = 1 for the identity (no draw);
+     for a word of only Z's, `np.mean` of the signs (-1)^(sum of its wires' bits in `s`);
+     for any other word, `np.mean` of `plus_minus`: +1 where `U < (1 + <P>) / 2`, else -1,
+     with <P> the word's exact expectation (one U per such term, even if a word repeats).
+   - `q.expval` / `q.var` / `q.sample` of a Hermitian H on `wires`, in its own setting:
+     `eigenvalues, V = np.linalg.eigh(H)`; `p[j]` = the probability of V[:, j], i.e. the
+     marginal on `wires` of |(V^dagger on `wires`) psi|^2 (first wire most significant);
+     `cdf = cumsum(p)`, `x = eigenvalues[minimum(searchsorted(cdf, U * cdf[-1], side="right"),
+     len(p) - 1)]`; the result is `np.mean(x)`, `np.var(x)` (ddof=0) or `x`.
+   - `q.var` / `q.sample` of a Pauli sum: `v = zeros(shots)`, then for each term in order
+     `v += c` for the identity, else `v += c * x` where x is, if every word has only Z's,
+     the word's per-shot sign in `s`; else, if all non-identity terms share one word, one
+     `plus_minus` draw of that word for the whole sum; the result is `np.var(v)` (ddof=0)
+     or `v`. Any other sum cannot be sampled in one setting: BackendError at compile time.
+   - `q.state`: the exact state, no draw.
+
+Scalar results are Python floats.
 """
 
 from __future__ import annotations

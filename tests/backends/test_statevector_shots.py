@@ -144,3 +144,84 @@ def test_statevector_exact_run_of_a_non_finite_state_returns_nan():
     b.gate("RX", [1], [b.param(0)])
     (probs,) = compile_kernel(b.build([b.probs([0, 1])])).run(np.array([np.nan]))
     assert np.isnan(probs).all()
+
+
+def test_statevector_shots_of_identity_sums_draw_nothing():
+    b = _bell(shots=50)
+    two = b.const(2.0)
+    outs = [b.var(b.obs([""], [0, 1], [two])), b.sample(b.obs(["", ""], [0, 1], [two, two])),
+            b.expval(b.obs([""], [0, 1]))]
+    rng = np.random.default_rng(4)
+    var, samples, mean = compile_kernel(b.build(outs)).run(None, rng)
+    assert (var, mean) == (0.0, 1.0)
+    np.testing.assert_array_equal(samples, np.full(50, 4.0))
+    assert rng.random() == np.random.default_rng(4).random()  # the rng was not advanced
+
+
+PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
+         "Z": np.diag([1.0, -1.0])}
+
+
+def _word_matrix(letters: str) -> np.ndarray:
+    """The matrix of a word given one letter per wire, wire 0 first (most significant)."""
+    out = np.eye(1)
+    for letter in letters:
+        out = np.kron(out, PAULI[letter])
+    return out
+
+
+def test_statevector_shots_follow_the_documented_protocol():
+    """sampling.py's protocol replayed with numpy from the exact state and the same seed."""
+    n, shots, seed = 3, 500, 11
+    rng_h = np.random.default_rng(2)
+    a = rng_h.normal(size=(4, 4)) + 1j * rng_h.normal(size=(4, 4))
+    h = a + a.conj().T
+    b = KernelBuilder("k", n, 3, shots=shots)
+    for w in range(n):
+        b.gate("Rot", [w], [b.param(0), b.param(1), b.param(2)])
+        b.gate("CNOT", [w, (w + 1) % n])
+    c = [b.param(0), b.const(-0.5), b.param(2)]
+    outs = [b.expval(b.obs(["Z0 Z2", "X1", "", "Y0 X2", "X1"], [0, 1, 2], [c[0], c[1], c[2], c[0], c[1]])),
+            b.probs([2, 0]), b.sample(b.hermitian(h, [2, 1])), b.bits([1, 0]),
+            b.var(b.obs(["X0 Y1", "", "X0 Y1"], [0, 1, 2], [c[1], c[2], c[0]])),
+            b.sample(b.obs(["Z1", "Z0 Z1", ""], [0, 1, 2], [c[0], c[1], c[2]])), b.state()]
+    params = np.array([0.3, -1.1, 0.8])
+    run_rng = np.random.default_rng(seed)
+    got = compile_kernel(b.build(outs)).run(params, run_rng)
+    psi = got[-1]
+    coeff = [params[0], -0.5, params[2]]
+
+    rng = np.random.default_rng(seed)
+    cdf = np.cumsum(np.abs(psi) ** 2)
+    s = np.minimum(np.searchsorted(cdf, rng.random(shots) * cdf[-1], side="right"), 2**n - 1)
+    bit = lambda w: (s >> (n - 1 - w)) & 1  # noqa: E731
+    exact = lambda letters: np.vdot(psi, _word_matrix(letters) @ psi).real  # noqa: E731
+    plus_minus = lambda p: np.where(rng.random(shots) < (1 + p) / 2, 1.0, -1.0)  # noqa: E731
+
+    total = 0.0
+    total += coeff[0] * np.mean(1.0 - 2.0 * (bit(0) ^ bit(2)))
+    total += coeff[1] * np.mean(plus_minus(exact("IXI")))
+    total += coeff[2]
+    total += coeff[0] * np.mean(plus_minus(exact("YIX")))
+    total += coeff[1] * np.mean(plus_minus(exact("IXI")))
+    assert got[0] == pytest.approx(total, abs=1e-12)
+    np.testing.assert_array_equal(got[1], np.bincount(2 * bit(2) + bit(0), minlength=4) / shots)
+    eigenvalues, vectors = np.linalg.eigh(h)
+    on_wires = psi.reshape(2, 2, 2).transpose(2, 1, 0).reshape(4, 2)
+    p = (np.abs(vectors.conj().T @ on_wires) ** 2).sum(axis=1)
+    cdf = np.cumsum(p)
+    picks = np.minimum(np.searchsorted(cdf, rng.random(shots) * cdf[-1], side="right"), 3)
+    np.testing.assert_array_equal(got[2], eigenvalues[picks])
+    np.testing.assert_array_equal(got[3], np.stack([bit(1), bit(0)], axis=1))
+    own = plus_minus(exact("XYI"))
+    v = np.zeros(shots)
+    v += coeff[1] * own
+    v += coeff[2]
+    v += coeff[0] * own
+    assert got[4] == pytest.approx(np.var(v), abs=1e-12)
+    v = np.zeros(shots)
+    v += coeff[0] * (1.0 - 2.0 * bit(1))
+    v += coeff[1] * (1.0 - 2.0 * (bit(0) ^ bit(1)))
+    v += coeff[2]
+    np.testing.assert_array_equal(got[5], v)
+    assert rng.random() == run_rng.random()  # and no other draws
