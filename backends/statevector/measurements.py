@@ -168,7 +168,7 @@ class Measurements:
         words = {t.word for t in active}
         regs = [(t, self._coeff_reg(t)) for t in obs.terms]
         if all(t.is_diagonal for t in active):
-            self.needs_shared = self.needs_shared or bool(active)  # identities alone draw nothing
+            self.needs_shared = True  # also for identities alone: the protocol says so (sampling.py)
             slot = None
         elif len(words) == 1:
             slot = self._terms(O.EXPVAL_TERMS, (active[0],), unit=True)

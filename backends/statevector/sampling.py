@@ -1,13 +1,16 @@
 """The shots protocol: how a kernel with shots turns its final state and the caller's
-`rng` into results. The reference interpreter is meant to follow it too, so both backends draw
-the same samples from the same seed (up to rounding of the probabilities they compare to).
+`rng` into results. The reference interpreter (backends/reference_measure.py) follows it
+too, so both backends draw the same samples from one seed (up to rounding of the
+probabilities they compare to; tests/backends/test_shots_protocol.py checks it).
 
 psi is the final state in basis-index order (wire 0 the most significant bit), and each
 `U` below is a fresh `rng.random(shots)`. A state that is not finite (nan/inf parameters)
 raises a BackendError before any draw. Then:
 
-1. Shared basis samples, drawn first and once, only if a measurement below uses them
-   (`q.probs`, `q.bits`, or a Pauli word of only Z's): `cdf = cumsum(|psi|^2)`,
+1. Shared basis samples `s`, drawn first and once, if any measurement below reads them:
+   a `q.probs`, a `q.bits`, a `q.expval` of a sum with a non-identity word of only Z's, or
+   a `q.var` / `q.sample` of a sum whose words all have only Z's (also when every term is
+   the identity, although its values need no samples): `cdf = cumsum(|psi|^2)`,
    `s = minimum(searchsorted(cdf, U * cdf[-1], side="right"), 2^n - 1)`.
 2. Every measurement op in program order (returned or not):
    - `q.probs(wires)`: counts / shots of the outcomes of `wires` in `s` (the first wire

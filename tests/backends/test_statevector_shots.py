@@ -146,18 +146,6 @@ def test_statevector_exact_run_of_a_non_finite_state_returns_nan():
     assert np.isnan(probs).all()
 
 
-def test_statevector_shots_of_identity_sums_draw_nothing():
-    b = _bell(shots=50)
-    two = b.const(2.0)
-    outs = [b.var(b.obs([""], [0, 1], [two])), b.sample(b.obs(["", ""], [0, 1], [two, two])),
-            b.expval(b.obs([""], [0, 1]))]
-    rng = np.random.default_rng(4)
-    var, samples, mean = compile_kernel(b.build(outs)).run(None, rng)
-    assert (var, mean) == (0.0, 1.0)
-    np.testing.assert_array_equal(samples, np.full(50, 4.0))
-    assert rng.random() == np.random.default_rng(4).random()  # the rng was not advanced
-
-
 PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
          "Z": np.diag([1.0, -1.0])}
 
