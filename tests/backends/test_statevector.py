@@ -21,6 +21,7 @@ def assert_same(module: Module, params: np.ndarray) -> None:
     assert len(got) == len(want)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w)
+        assert type(g) is float if np.ndim(w) == 0 else isinstance(g, np.ndarray)
         np.testing.assert_allclose(g, w, atol=ATOL, rtol=0)
 
 
