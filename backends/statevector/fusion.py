@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...ir.gates import controlled_matrix
 from .gate_actions import GateAction
 
 MAX_BLOCK_WIRES = 2
@@ -105,22 +106,10 @@ def _finish(x: GateAction | Block) -> GateAction | Block:
 def embed(a: GateAction, wires: tuple[int, ...]) -> np.ndarray:
     """The dense matrix of a constant action on `wires` (first most significant)."""
     k = len(wires)
-    full = controlled(a)
+    full = controlled_matrix(a.target_matrix(), a.values)  # controls first
     own = a.controls + a.targets
     m = full.reshape((2,) * 2 * len(own))
     eye = np.eye(2**k, dtype=complex).reshape((2,) * 2 * k)
     axes = [wires.index(w) for w in own]
     out = np.tensordot(m, eye, axes=(list(range(len(own), 2 * len(own))), axes))
     return np.moveaxis(out, list(range(len(own))), axes).reshape(2**k, 2**k)
-
-
-def controlled(a: GateAction) -> np.ndarray:
-    """The action's matrix on its controls + targets (controls first)."""
-    base = a.target_matrix()
-    if not a.controls:
-        return base
-    d = base.shape[0]
-    active = int("".join("1" if v else "0" for v in a.values), 2)
-    full = np.eye(d * 2 ** len(a.controls), dtype=complex)
-    full[active * d:(active + 1) * d, active * d:(active + 1) * d] = base
-    return full
