@@ -24,6 +24,7 @@ from .op import REGISTRY, Op
 from .parser import parse_module, parse_type
 from .printer import print_function, print_module
 from .quantum import (
+    VJP,
     Alloc,
     Bits,
     Call,
@@ -37,7 +38,7 @@ from .quantum import (
     Unitary,
     Var,
 )
-from .tensors import Extract, FromElements
+from .tensors import Extract, FromElements, Insert
 from .types import C128, F64, I1, I64, OBS, QUBIT, ScalarType, TensorType, Type, tensor
 from .values import Value
 from .verifier import verify
@@ -48,6 +49,6 @@ __all__ = [
     "FromElements", "Function", "Gate", "GateSpec", "Hermitian", "I1", "I64", "IRParseError",
     "KettleError", "MeasurementError", "Module", "OBS", "Op", "PauliSum", "Probs", "QUBIT",
     "Return", "Sample", "ScalarType", "ShapeError", "State", "SymbolRef", "TensorType",
-    "TraceError", "Type", "Unitary", "Value", "Var", "VerifyError", "WireError",
+    "TraceError", "Type", "Unitary", "VJP", "Value", "Var", "Insert", "VerifyError", "WireError",
     "parse_module", "parse_type", "print_function", "print_module", "tensor", "verify",
 ]

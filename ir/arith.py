@@ -89,6 +89,7 @@ UNARY_FUNCTIONS = {
     "math.asin": np.arcsin,
     "math.tanh": np.tanh,
     "math.absf": np.abs,
+    "math.sign": np.sign,
 }
 BINARY_OPS = {name: _binary(name, f"`{name}`: elementwise {fn.__name__}.")
               for name, fn in BINARY_FUNCTIONS.items()}

@@ -187,6 +187,36 @@ class Call(Op):
     out: tuple[Value, ...] = results(ANY)
 
 
+@op("q.vjp")
+class VJP(Op):
+    """The vector-Jacobian product of kernel `callee` at `args`.
+
+    `out[k] = sum_i <cotangents[i], d result[outputs[i]] / d args[0][k]>`: the gradient of a
+    weighted sum of the kernel's results with respect to its parameter vector. `method`
+    says how: "adjoint" is computed by the backend (one forward and one backward sweep,
+    exact kernels only); "parameter-shift" and "finite-diff" are lowered by a pass into
+    shifted `q.call`s before execution (and can be printed as such).
+    """
+
+    callee: SymbolRef = attr()
+    method: str = attr()
+    outputs: tuple[int, ...] = attr()
+    args: tuple[Value, ...] = operands(F64_TENSOR)
+    cotangents: tuple[Value, ...] = operands(ANY)
+    out: Value = result(F64_TENSOR)
+
+    def verify(self) -> None:
+        expect(self.method in VJP_METHODS,
+               f"unknown method {self.method!r}; use one of {', '.join(VJP_METHODS)}")
+        expect(len(self.args) == 1, "q.vjp differentiates a kernel's one parameter vector")
+        expect(self.out.type == self.args[0].type, "the VJP has the parameter vector's type")
+        expect(len(self.outputs) == len(self.cotangents), "one cotangent per listed output")
+        expect(len(set(self.outputs)) == len(self.outputs), "an output is listed twice")
+
+
+VJP_METHODS = ("adjoint", "parameter-shift", "finite-diff")
+
+
 def _expect_distinct(qubits: tuple[Value, ...]) -> None:
     """Each qubit operand is a different qubit: backends map each one to its own wire."""
     for position, q in enumerate(qubits):

@@ -38,3 +38,21 @@ class FromElements(Op):
         expect(len(self.elements) == t.size,
                f"{t} needs {t.size} elements, got {len(self.elements)}")
         expect(all(e.type == t.element for e in self.elements), f"every element must be {t.element}")
+
+
+@op("tensor.insert")
+class Insert(Op):
+    """`dest` with the element at `index` replaced by `scalar` (a new tensor)."""
+
+    index: tuple[int, ...] = attr()
+    scalar: Value = operand(NUMBER)
+    dest: Value = operand(ANY_TENSOR)
+    out: Value = result(ANY_TENSOR)
+
+    def verify(self) -> None:
+        t = self.dest.type
+        assert isinstance(t, TensorType)
+        expect(len(self.index) == len(t.shape) and all(0 <= i < d for i, d in zip(self.index, t.shape)),
+               f"index {list(self.index)} is out of bounds for {t}")
+        expect(self.scalar.type == t.element, f"inserting into {t} takes a {t.element}")
+        expect(self.out.type == t, f"the result is a {t} like the destination")

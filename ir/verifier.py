@@ -16,7 +16,7 @@ from .errors import VerifyError
 from .function import FUNCTION_ATTRS, Function, Module, Return
 from .op import Op
 from .printer import Namer, format_attr, print_op
-from .quantum import QUBIT_READERS, Alloc, Bits, Call, Gate, Sample, Unitary
+from .quantum import QUBIT_READERS, VJP, Alloc, Bits, Call, Gate, Sample, Unitary
 from .tensors import Extract
 from .types import matches
 from .values import Value, display_name
@@ -83,6 +83,8 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
                         f"({o.out.type}); shots = {fn.shots}")
         if isinstance(o, Call) and module is not None:
             _check_call(o, module, where)
+        if isinstance(o, VJP) and module is not None:
+            _check_vjp(o, module, where)
         if isinstance(o, Return):
             got = tuple(v.type for v in o.values)
             where.check(got == fn.result_types,
@@ -98,7 +100,7 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
 
 
 def _allowed_in(fn: Function, o: Op) -> bool:
-    quantum = o.name.startswith(KERNEL_ONLY) and not isinstance(o, Call)
+    quantum = o.name.startswith(KERNEL_ONLY) and not isinstance(o, (Call, VJP))
     if fn.is_kernel:
         return quantum or isinstance(o, KERNEL_ALLOWED_HOST_OPS)
     return not quantum
@@ -129,6 +131,20 @@ def _check_call(o: Call, module: Module, where: _Where) -> None:
                 f"argument types do not match @{callee.name}'s signature")
     where.check(tuple(v.type for v in o.out) == callee.result_types,
                 f"result types do not match @{callee.name}'s signature")
+
+
+def _check_vjp(o: VJP, module: Module, where: _Where) -> None:
+    where.check(o.callee.name in module, f"differentiates unknown function @{o.callee.name}")
+    callee = module[o.callee.name]
+    where.check(callee.is_kernel, f"q.vjp targets kernels; @{callee.name} is a {callee.kind}")
+    where.check(tuple(a.type for a in o.args) == tuple(a.type for a in callee.args),
+                f"argument types do not match @{callee.name}'s signature")
+    for i, cotangent in zip(o.outputs, o.cotangents):
+        where.check(0 <= i < len(callee.result_types), f"@{callee.name} has no result #{i}")
+        where.check(cotangent.type == callee.result_types[i],
+                    f"the cotangent of result #{i} must be {callee.result_types[i]}, got {cotangent.type}")
+        where.check(str(cotangent.type).endswith("f64>") or str(cotangent.type) == "f64",
+                    f"result #{i} of @{callee.name} ({cotangent.type}) is not differentiable")
 
 
 def _attr_text(value: object) -> str:
