@@ -29,6 +29,7 @@ class HostTrace:
     def __init__(self) -> None:
         self.ops: list[Op] = []
         self.kernels: list = []  # kernels outlined from circuits run in this trace
+        self.executor: tuple | None = None  # (backend, rng) of the first qjit run in this trace
         self._constants: dict[tuple[float, float], Value] = {}
 
     def constant_tensor(self, x: np.ndarray) -> Value:
