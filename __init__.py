@@ -21,10 +21,13 @@ from .frontend import (
     counts,
     ctrl,
     expval,
+    grad,
+    jacobian,
     probs,
     qjit,
     sample,
     state,
+    value_and_grad,
     var,
 )
 from .ir import (
@@ -50,6 +53,7 @@ __all__ = [
     *GATE_CLASSES, "QJIT", "AngleEmbedding", "BackendError", "BasicEntanglerLayers", "Hamiltonian",
     "Hermitian", "IRParseError", "KettleError", "MeasurementError", "Module", "Observable",
     "Operation", "QubitUnitary", "ShapeError", "StronglyEntanglingLayers", "TraceError",
-    "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval",
-    "parse_module", "probs", "qjit", "sample", "specs", "state", "var", "verify",
+    "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
+    "jacobian",
+    "parse_module", "probs", "qjit", "sample", "specs", "state", "value_and_grad", "var", "verify",
 ]

@@ -18,7 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import BackendError, Call, Constant, FromElements, Function, Return, TensorType, Value
+from ..ir import (
+    VJP,
+    BackendError,
+    Call,
+    Constant,
+    FromElements,
+    Function,
+    Insert,
+    Return,
+    TensorType,
+    Value,
+)
 from ..ir.arith import BINARY_FUNCTIONS, UNARY_FUNCTIONS, BinaryOp, UnaryOp
 from ..ir.printer import Namer, print_op
 from ..ir.tensors import Extract
@@ -37,7 +48,7 @@ def _fallback(fast: Callable[..., float], exact: Callable[..., Any]) -> Callable
 
 _INLINE = {"arith.addf": "{0} + {1}", "arith.subf": "{0} - {1}", "arith.mulf": "{0} * {1}",
            "arith.negf": "-{0}", "math.absf": "abs({0})", "math.tanh": "_tanh({0})",
-           "math.atan": "_atan({0})"}
+           "math.atan": "_atan({0})", "math.sign": "_sign({0})"}
 _MATH = {"arith.divf": lambda a, b: a / b, "arith.powf": math.pow, "math.sin": math.sin,
          "math.cos": math.cos, "math.tan": math.tan, "math.exp": math.exp, "math.log": math.log,
          "math.sqrt": math.sqrt, "math.acos": math.acos, "math.asin": math.asin}
@@ -50,7 +61,7 @@ class _Emitter:
     def __init__(self, fn: Function, callees: Mapping[str, Any], rng: Any):
         self.fn = fn
         self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {"np": np, "_rng": rng, "_tanh": math.tanh,
+        self.namespace: dict[str, Any] = {"np": np, "_rng": rng, "_tanh": math.tanh, "_sign": _sign,
                                           "_atan": math.atan, "_inf": math.inf, "_nan": math.nan}
         self.namespace.update({f"_op_{k.replace('.', '_')}": f for k, f in _SAFE.items()})
         self.callees = callees
@@ -83,13 +94,17 @@ def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
     return int(np.ravel_multi_index(index, shape))
 
 
-def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None) -> Callable[..., tuple]:
-    """A Python function computing `fn`; `callees[name].run(params, rng)` runs each kernel.
+def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None,
+                 result_counts: Mapping[str, int] | None = None) -> Callable[..., tuple]:
+    """A Python function computing `fn`; `callees[name].run(params, rng)` runs each kernel and
+    `callees[name].vjp(params, cotangents, rng)` its adjoint VJP (`result_counts[name]`
+    cotangent slots, None for results without one).
 
     Raises:
         BackendError: an op this backend has no rule for.
     """
     e = _Emitter(fn, callees, rng)
+    e.result_counts = dict(result_counts or {})
     extracts: dict[Value, Extract] = {o.out: o for o in fn.body if isinstance(o, Extract)}
     gathers = {o: _gather_plan(o, extracts) for o in fn.body if isinstance(o, FromElements)}
     e.scalar_uses = _scalar_sources(fn, extracts, gathers)
@@ -167,6 +182,18 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
         for v in o.out:
             if isinstance(v.type, TensorType):
                 e.define_tensor(v)
+    elif isinstance(o, Insert):
+        out, flat = e.name(o.out), _flat_index(o.index, o.dest.type.shape)
+        e.lines.append(f"{out} = {e.name(o.dest)}.copy()")
+        e.lines.append(f"{out}.flat[{flat}] = {e.name(o.scalar)}")
+        e.define_tensor(o.out)
+    elif isinstance(o, VJP):
+        callee = e.constant(e.callees[o.callee.name], "kernel")
+        slots = ["None"] * e.result_counts[o.callee.name]
+        for i, c in zip(o.outputs, o.cotangents):
+            slots[i] = e.name(c)
+        e.lines.append(f"{e.name(o.out)} = {callee}.vjp({e.name(o.args[0])}, ({', '.join(slots)},), _rng)")
+        e.define_tensor(o.out)
     elif isinstance(o, Return):
         # A tensor that shares memory with an argument or a constant would let the caller
         # write into their input (or get a read-only array): hand back a copy.
@@ -191,6 +218,10 @@ def _emit_from_elements(e: _Emitter, o: FromElements, plan) -> None:
     reshape = f".reshape({shape})" if len(shape) > 1 else ""
     e.lines.append(f"{out} = {expr}{reshape}")
     e.define_tensor(o.out)
+
+
+def _sign(x: float) -> float:
+    return x if x != x else float((x > 0) - (x < 0))  # nan stays nan, like np.sign
 
 
 def _float_literal(x: float) -> str:

@@ -4,6 +4,7 @@ The gate classes (RX, CNOT, ..., and the aliases H, X, Y, Z, I) are generated fr
 gate table, so they are re-exported from `GATE_CLASSES` rather than listed here.
 """
 
+from .autodiff import grad, jacobian, value_and_grad
 from .measurements import counts, expval, probs, sample, state, var
 from .observables import Hamiltonian, Hermitian, Observable
 from .operations import GATE_CLASSES, Operation, QubitUnitary
@@ -16,5 +17,6 @@ globals().update(GATE_CLASSES)
 __all__ = [
     *GATE_CLASSES, "AngleEmbedding", "BasicEntanglerLayers", "GATE_CLASSES", "Hamiltonian",
     "Hermitian", "Observable", "Operation", "QJIT", "QubitUnitary", "StronglyEntanglingLayers",
-    "adjoint", "counts", "ctrl", "expval", "probs", "qjit", "sample", "state", "var",
+    "adjoint", "counts", "ctrl", "expval", "grad", "jacobian", "probs", "qjit", "sample", "state",
+    "value_and_grad", "var",
 ]

@@ -42,11 +42,12 @@ class Compiled:
     """A function compiled per call signature; subclasses say how to trace it (`_trace`)."""
 
     def __init__(self, fn: Callable, name: str):
+        # Name and docstring of fn, but not its __dict__: a wrapped Compiled keeps its own cache.
+        functools.update_wrapper(self, fn, updated=())
         self.fn = fn
         self._signature = inspect.signature(fn)
         self._name = symbol_name(name)
         self._cache: dict[tuple, Any] = {}
-        functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         kwnames: tuple[str, ...] = ()

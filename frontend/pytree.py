@@ -64,14 +64,14 @@ def _leaf_value(trace: HostTrace, x: Any) -> Value:
     if isinstance(x, Tracer) or is_number(x):
         return lift(trace, x)
     if isinstance(x, np.ndarray) and x.dtype == object:
-        return _pack(trace, x)
+        return pack(trace, x)
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub":
         return trace.constant_tensor(x) if x.ndim else lift(trace, float(x))
     raise TraceError(f"a qjit function returned {type(x).__name__} ({x!r:.60}); return "
                      f"measurement results, numbers, arrays, or tuples/lists/dicts of them")
 
 
-def _pack(trace: HostTrace, x: np.ndarray) -> Value:
+def pack(trace: HostTrace, x: np.ndarray) -> Value:
     """A tensor value for an array of tracers; the source tensor itself if untouched."""
     flat = x.reshape(-1)
     first = flat[0]

@@ -38,13 +38,13 @@ class HostTrace:
         self.emit(Constant(value=np.asarray(x, dtype=float), out=out))
         return out
 
-    def unique_name(self, base: str) -> str:
-        """A kernel name not yet used in this trace."""
+    def unique_name(self, base: str, suffix: str = "_kernel") -> str:
+        """A kernel name (`base` + `suffix`, numbered if needed) not yet used in this trace."""
         taken = {k.name for k in self.kernels}
-        name, i = f"{base}_kernel", 0
+        name, i = f"{base}{suffix}", 0
         while name in taken:
             i += 1
-            name = f"{base}_kernel_{i}"
+            name = f"{base}{suffix}_{i}"
         return name
 
     def emit(self, o: Op) -> Op:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..ir import KettleError
 from .dead_code import DeadCodeElimination
+from .fold_tensors import FoldTensors
 from .pass_manager import Pass, PassManager
 
-PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination,)}
+PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:

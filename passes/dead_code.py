@@ -7,10 +7,11 @@ from typing import ClassVar
 
 from ..ir import Function, Module, Op
 from ..ir.function import Return
-from ..ir.quantum import Alloc, Call, Gate, Unitary
+from ..ir.quantum import Alloc, Gate, Unitary
 
-# Ops kept even when their results are unused: they are the circuit or the output.
-_EFFECTFUL = (Return, Alloc, Gate, Unitary, Call)
+# Ops kept even when their results are unused: they are the circuit or the output. A
+# q.call whose results nobody reads is dropped: running a kernel has no other effect.
+_EFFECTFUL = (Return, Alloc, Gate, Unitary)
 
 
 def remove_dead_ops(fn: Function) -> Function:

@@ -45,5 +45,6 @@ def compile_traced(traced: Any, rng: np.random.Generator, backend: str = "statev
     """Compile every kernel with `backend` and the entry host function to Python."""
     compile_kernel = _kernel_compiler(backend)
     kernels = {k.name: compile_kernel(k) for k in traced.module.kernels}
-    host = compile_host(traced.module.entry, kernels, rng)
+    counts = {k.name: len(k.result_types) for k in traced.module.kernels}
+    host = compile_host(traced.module.entry, kernels, rng, counts)
     return Executable(host, traced.static, unflattener(traced.out_tree))

@@ -86,6 +86,12 @@ class TieredKernel:
         self.run = self.program.run  # type: ignore[method-assign]
         return self.program.run(params, rng)
 
+    def vjp(self, params: np.ndarray, cotangents: tuple, rng: np.random.Generator | None = None):
+        """The adjoint VJP always runs on the Numba program (waiting for the load)."""
+        self._loading.result()
+        self.vjp = self.program.vjp  # type: ignore[method-assign]
+        return self.program.vjp(params, cotangents, rng)
+
 
 def compile_kernel(fn: Function):
     """The statevector program for `fn`, tiered when that helps (see the module docstring)."""

@@ -1,0 +1,42 @@
+"""Inline a traced module into the trace of an enclosing function.
+
+A derivative called with traced arguments (`kt.grad(f)(w)` inside a cost function that
+is itself differentiated) is traced on its own, then its entry function's ops are
+copied into the enclosing trace with the caller's values as arguments, and its kernels
+join the enclosing module under fresh names.
+"""
+
+from __future__ import annotations
+
+from ..ir import Module, Op, SymbolRef, Value
+from ..ir.function import Return
+from .tracing import HostTrace
+
+
+def inline_module(trace: HostTrace, module: Module, args: list[Value]) -> list[Value]:
+    """Copy `module.entry` into `trace` applied to `args`; returns its result values."""
+    renamed_kernels = {}
+    for kernel in module.kernels:
+        name = trace.unique_name(kernel.name, suffix="")
+        renamed_kernels[kernel.name] = name
+        trace.kernels.append(kernel.replace(name=name))
+    values: dict[Value, Value] = dict(zip(module.entry.args, args))
+    for o in module.entry.body:
+        if isinstance(o, Return):
+            return [values.get(v, v) for v in o.values]
+        trace.emit(_clone(o, values, renamed_kernels))
+    raise AssertionError("function without return")
+
+
+def _clone(o: Op, values: dict[Value, Value], kernels: dict[str, str]) -> Op:
+    """A copy of `o` reading renamed operands and defining fresh results (recorded in `values`)."""
+    attrs = o.attributes()
+    for key, value in attrs.items():
+        if isinstance(value, SymbolRef) and value.name in kernels:
+            attrs[key] = SymbolRef(kernels[value.name])
+    groups = [tuple(values.get(v, v) for v in group) for group in o.operand_groups()]
+    results = []
+    for v in o.results:
+        values[v] = Value(v.type, v.name)
+        results.append(values[v])
+    return type(o).from_groups(attrs, groups, results)
