@@ -261,6 +261,7 @@ UNARY_EXPECTED = {
     "math.asin": math.asin,
     "math.tanh": math.tanh,
     "math.absf": abs,
+    "math.sign": lambda x: math.copysign(1.0, x) if x else 0.0,
 }
 
 
