@@ -13,6 +13,8 @@ from kettle.ir.builder import KernelBuilder
 SKIPPED_OPS = {
     "q.call": "kernels do not call kernels; the host runtime runs q.call",
     "tensor.from_elements": "host-side: kernels only read their one parameter tensor",
+    "tensor.insert": "host-side: builds shifted parameter vectors for gradients",
+    "q.vjp": "host-side: the runtime calls the kernel's vjp entry point",
 }
 
 
