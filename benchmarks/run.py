@@ -1,7 +1,7 @@
 """Run the benchmark suite: kettle and, when installed, PennyLane in the same run.
 
-    python benchmarks/run.py            # W1, W3-20, first-call latency
-    python benchmarks/run.py --all      # also W2 and W3-22
+    python benchmarks/run.py            # W1, W3-20 forward and gradient, first-call latency
+    python benchmarks/run.py --all      # also W2 (forward, gradient) and W3-22 (forward)
     python benchmarks/run.py --record   # append the table to benchmarks/RESULTS.md
 
 Speed is never asserted in tests; it is measured here, with the competitors in the
@@ -18,26 +18,39 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from timing import first_call_cold_and_warm, machine, per_call  # noqa: E402
-from workloads import kettle_circuit, pennylane_circuit, weights_for  # noqa: E402
+from workloads import (  # noqa: E402
+    kettle_circuit,
+    kettle_gradient,
+    pennylane_circuit,
+    pennylane_gradient,
+    weights_for,
+)
 
 COMPETITORS = ("default.qubit", "lightning.qubit")
 
 
-def forward_rows(names: list[str]) -> list[tuple[str, str, float, dict[str, float]]]:
+TOO_SLOW = {("forward", "W3-22", "default.qubit"), ("gradient", "W3-20", "default.qubit"),
+            ("gradient", "W3-22", "default.qubit")}
+"""Competitor runs of several seconds per call (or of tens of GB for backprop): not repeated."""
+
+
+def rows_for(kind: str, names: list[str]) -> list[tuple[str, str, float, dict[str, float]]]:
+    """Per-call times of `kind` ("forward" or "gradient") for kettle and each competitor."""
+    ours_of = kettle_circuit if kind == "forward" else kettle_gradient
     rows = []
     for name in names:
         w = weights_for(name)
-        circuit = kettle_circuit(name)
+        ours_fn = ours_of(name)
         budget = 1.0 if name in ("W1", "W2") else 3.0
-        ours = per_call(lambda c=circuit, w=w: c(w), budget_s=budget, repeats=5 if budget > 1 else 7)
+        ours = per_call(lambda f=ours_fn, w=w: f(w), budget_s=budget, repeats=5 if budget > 1 else 7)
         theirs = {}
         for device in COMPETITORS:
-            if device == "default.qubit" and name == "W3-22":
-                continue  # ~4 s per call: too slow to repeat
-            qnode = pennylane_circuit(name, device)
-            if qnode is not None:
-                theirs[device] = per_call(lambda q=qnode, w=w: q(w), budget_s=budget * 2, repeats=3)
-        rows.append((name, "forward", ours, theirs))
+            if (kind, name, device) in TOO_SLOW:
+                continue
+            fn = pennylane_circuit(name, device) if kind == "forward" else pennylane_gradient(name, device)
+            if fn is not None:
+                theirs[device] = per_call(lambda f=fn, w=w: f(w), budget_s=budget * 2, repeats=3)
+        rows.append((name, kind, ours, theirs))
     return rows
 
 
@@ -70,7 +83,8 @@ def main() -> None:
     args = parser.parse_args()
     names = ["W1", "W2", "W3-20", "W3-22"] if args.all else ["W1", "W3-20"]
     latency = first_call_cold_and_warm()
-    text = table(forward_rows(names), latency)
+    gradients = [n for n in names if n != "W3-22"]
+    text = table(rows_for("forward", names) + rows_for("gradient", gradients), latency)
     stamp = f"{datetime.date.today().isoformat()}, {machine()}"
     print(f"{stamp}\n\n{text}")
     if args.record:

@@ -35,7 +35,26 @@ def kettle_circuit(name: str) -> Callable[[np.ndarray], float]:
     return circuit
 
 
-def pennylane_circuit(name: str, device: str) -> Callable[[np.ndarray], float] | None:
+def kettle_gradient(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """d <H> / d weights of the workload (method "auto": adjoint for exact runs)."""
+    return kt.grad(kettle_circuit(name))
+
+
+def pennylane_gradient(name: str, device: str) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The PennyLane gradient users would pick: backprop on default.qubit, adjoint on lightning."""
+    try:
+        import pennylane as qml
+        from pennylane import numpy as pnp
+    except ImportError:
+        return None
+    method = "backprop" if device == "default.qubit" else "adjoint"
+    circuit = pennylane_circuit(name, device, diff_method=method)
+    grad = qml.grad(circuit)
+    return lambda weights: grad(pnp.array(weights, requires_grad=True))
+
+
+def pennylane_circuit(name: str, device: str, diff_method: str = "best"
+                      ) -> Callable[[np.ndarray], float] | None:
     """The same workload as a PennyLane QNode on `device`, or None if PennyLane is missing."""
     try:
         import pennylane as qml
@@ -44,7 +63,7 @@ def pennylane_circuit(name: str, device: str) -> Callable[[np.ndarray], float] |
     wires, _ = WORKLOADS[name]
     dev = qml.device(device, wires=wires)
 
-    @qml.qnode(dev)
+    @qml.qnode(dev, diff_method=diff_method)
     def circuit(weights):
         qml.StronglyEntanglingLayers(weights, wires=range(wires))
         if name == "W2":
