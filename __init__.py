@@ -9,8 +9,10 @@ come from the gate table through `frontend.GATE_CLASSES`.
 from .frontend import (
     GATE_CLASSES,
     QJIT,
+    AdamOptimizer,
     AngleEmbedding,
     BasicEntanglerLayers,
+    GradientDescentOptimizer,
     Hamiltonian,
     Hermitian,
     Observable,
@@ -50,8 +52,9 @@ globals().update(GATE_CLASSES)
 __version__ = "0.1.0"
 
 __all__ = [
-    *GATE_CLASSES, "QJIT", "AngleEmbedding", "BackendError", "BasicEntanglerLayers", "Hamiltonian",
-    "Hermitian", "IRParseError", "KettleError", "MeasurementError", "Module", "Observable",
+    *GATE_CLASSES, "QJIT", "AdamOptimizer", "AngleEmbedding", "BackendError", "BasicEntanglerLayers",
+    "GradientDescentOptimizer", "Hamiltonian", "Hermitian", "IRParseError", "KettleError",
+    "MeasurementError", "Module", "Observable",
     "Operation", "QubitUnitary", "ShapeError", "StronglyEntanglingLayers", "TraceError",
     "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
     "jacobian",

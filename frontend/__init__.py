@@ -8,6 +8,7 @@ from .autodiff import grad, jacobian, value_and_grad
 from .measurements import counts, expval, probs, sample, state, var
 from .observables import Hamiltonian, Hermitian, Observable
 from .operations import GATE_CLASSES, Operation, QubitUnitary
+from .optimizers import AdamOptimizer, GradientDescentOptimizer
 from .qjit import QJIT, qjit
 from .templates import AngleEmbedding, BasicEntanglerLayers, StronglyEntanglingLayers
 from .transforms import adjoint, ctrl
@@ -15,8 +16,9 @@ from .transforms import adjoint, ctrl
 globals().update(GATE_CLASSES)
 
 __all__ = [
-    *GATE_CLASSES, "AngleEmbedding", "BasicEntanglerLayers", "GATE_CLASSES", "Hamiltonian",
-    "Hermitian", "Observable", "Operation", "QJIT", "QubitUnitary", "StronglyEntanglingLayers",
+    *GATE_CLASSES, "AdamOptimizer", "AngleEmbedding", "BasicEntanglerLayers", "GATE_CLASSES",
+    "GradientDescentOptimizer", "Hamiltonian", "Hermitian", "Observable", "Operation", "QJIT",
+    "QubitUnitary", "StronglyEntanglingLayers",
     "adjoint", "counts", "ctrl", "expval", "grad", "jacobian", "probs", "qjit", "sample", "state",
     "value_and_grad", "var",
 ]
