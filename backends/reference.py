@@ -162,6 +162,13 @@ class ReferenceKernel:
         args = [] if params is None else [params]
         return run_function(self.module, self.fn, args, rng)
 
+    def vjp(self, params: np.ndarray | None, cotangents: tuple,
+            rng: np.random.Generator | None = None) -> np.ndarray:
+        """`g[k] = sum_i <cotangents[i], d result_i / d params[k]>` (reference_vjp.py); exact kernels only."""
+        from .reference_vjp import vjp
+
+        return vjp(self.fn, params, cotangents)
+
 
 def compile_kernel(fn: Function) -> ReferenceKernel:
     """The reference backend's entry point: the interpreter behind `run(params, rng)`."""
