@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..ir import KettleError
+from .autodiff import LowerVJP
 from .dead_code import DeadCodeElimination
 from .fold_tensors import FoldTensors
 from .pass_manager import Pass, PassManager
 
-PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors)}
+PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:
