@@ -141,8 +141,9 @@ def grad(f: Callable, argnums: int | Sequence[int] = 0, method: str = "auto", h:
         A function taking f's arguments and returning gradients shaped like the arguments.
 
     Raises:
-        TraceError: when called: a non-scalar output (use kt.jacobian), an integer argument,
-            an unknown method; MeasurementError: samples or counts inside f.
+        TraceError: an unknown method; when called: a non-scalar output (use kt.jacobian),
+            an integer argument, argnums out of range, method="adjoint" with shots.
+        MeasurementError: when called: samples, counts or states inside f.
     """
     return Derivative(f, "grad", argnums, method, h)
 

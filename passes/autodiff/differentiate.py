@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...ir import F64, Function, KettleError, Module, Return, TensorType, Value
+from ...ir import F64, Function, MeasurementError, Module, Return, TensorType, TraceError, Value
 from .cotangents import Cotangents
 from .emitter import Emitter
 from .reverse import ReverseSweep
@@ -24,8 +24,9 @@ def differentiate(module: Module, wrt: Sequence[int], kind: str, method: str = "
     """The gradient program of `module.entry` with respect to its arguments `wrt` (indices).
 
     Raises:
-        KettleError: a non-scalar output for grad, an output that is not a real number or
-            array, or a kernel result that has no derivative (samples, states).
+        TraceError: a non-scalar output for grad (or value_and_grad).
+        MeasurementError: an output that is not a real number or array, or a kernel result
+            that has no derivative (samples, states).
     """
     fn = module.entry
     ret = next(o for o in fn.body if isinstance(o, Return))
@@ -51,15 +52,15 @@ def differentiate(module: Module, wrt: Sequence[int], kind: str, method: str = "
 def _scalar_output(results: tuple[Value, ...], kind: str) -> Value:
     if len(results) != 1 or results[0].type != F64:
         got = ", ".join(str(v.type) for v in results)
-        raise KettleError(f"kt.{kind} needs a function with one scalar output, but it returns ({got}); "
-                          f"use kt.jacobian for array or several outputs")
+        raise TraceError(f"kt.{kind} needs a function with one scalar output, but it returns ({got}); "
+                         f"use kt.jacobian for array or several outputs")
     return results[0]
 
 
 def _check_real(r: Value) -> None:
     if r.type != F64 and not (isinstance(r.type, TensorType) and r.type.element == F64):
-        raise KettleError(f"an output of type {r.type} has no derivative; differentiate real "
-                          f"numbers and arrays (expval, var, probs and what is computed from them)")
+        raise MeasurementError(f"an output of type {r.type} has no derivative; differentiate real "
+                               f"numbers and arrays (expval, var, probs and what is computed from them)")
 
 
 def _zero(ct, a: Value) -> Value:

@@ -3,7 +3,7 @@ are variances (their shift rules need doubled frequencies)."""
 
 from __future__ import annotations
 
-from ...ir import Function, KettleError, MeasurementError
+from ...ir import Function, MeasurementError, TraceError
 from ...ir import quantum as Q
 from ...ir.function import Return
 
@@ -37,11 +37,11 @@ def check_method(kernel: Function, method: str) -> str:
     """The VJP method for one kernel: "auto" is adjoint for exact kernels, else parameter-shift.
 
     Raises:
-        KettleError: adjoint asked for a kernel with shots.
+        TraceError: adjoint asked for a kernel with shots.
     """
     if method == "auto":
         return "adjoint" if kernel.shots is None else "parameter-shift"
     if method == "adjoint" and kernel.shots is not None:
-        raise KettleError(f"method='adjoint' needs an exact run, but @{kernel.name} samples "
-                          f"{kernel.shots} shots; use method='parameter-shift' (or 'auto')")
+        raise TraceError(f"method='adjoint' needs an exact run, but @{kernel.name} samples "
+                         f"{kernel.shots} shots; use method='parameter-shift' (or 'auto')")
     return method
