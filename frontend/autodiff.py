@@ -74,7 +74,7 @@ class Derivative(Compiled):
                 raise TraceError(
                     f"kt.{self.kind}: argument {names[a]!r} is an integer, which kettle treats as a "
                     f"static setting (compiled in), so it has no derivative; pass a float "
-                    f"(e.g. {names[a]}=float(n)) to differentiate it")
+                    f"(e.g. float({names[a]})) to differentiate it")
             out.append(sum(not s for s in static[:a]))
         return out
 
