@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..ir import Module, Op, SymbolRef, Value
 from ..ir.function import Return
+from ..ir.op import operand_layout_is_flat
 from .tracing import HostTrace
 
 
@@ -35,6 +36,8 @@ def _clone(o: Op, values: dict[Value, Value], kernels: dict[str, str]) -> Op:
         if isinstance(value, SymbolRef) and value.name in kernels:
             attrs[key] = SymbolRef(kernels[value.name])
     groups = [tuple(values.get(v, v) for v in group) for group in o.operand_groups()]
+    if operand_layout_is_flat(type(o)):  # from_groups takes single operands as one group, as printed
+        groups = [tuple(v for group in groups for v in group)]
     results = []
     for v in o.results:
         values[v] = Value(v.type, v.name)
