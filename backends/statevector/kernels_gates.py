@@ -10,7 +10,8 @@ qubit position `p` (the lowering maps wires to positions). Matrices are column-m
 from __future__ import annotations
 
 import numpy as np
-from numba.extending import register_jitable
+from numba.core import types
+from numba.extending import intrinsic, register_jitable
 
 from . import cache  # noqa: F401  (registers the cache locator before the @njit below)
 from . import opcodes as O
@@ -33,8 +34,8 @@ def spread(f, code, f0, nfixed):
 def inner_run(code, f0, nfixed, nq):
     """(shift, length) of the lowest block of consecutive free bits: the kernels' inner loop.
 
-    Walking those bits needs no `spread` (index = base + j << shift), so a gate pays the
-    bit-insertion loop once per run instead of once per amplitude, whichever bits it uses.
+    Walking those bits is a plain strided loop (index = base + j << shift); the outer loop
+    steps over the remaining free bits once per run (see `outer_skip`).
     """
     shift = 0
     x = f0
@@ -46,14 +47,36 @@ def inner_run(code, f0, nfixed, nq):
 
 
 @register_jitable
+def outer_skip(code, f0, nfixed, shift, run):
+    """The bits the outer loop of a gate kernel leaves at zero: the fixed ones and the inner run.
+
+    The outer loop walks the other bits in increasing order with `f = ((f | skip) + 1) & ~skip`
+    (three integer operations) rather than `spread`-ing a counter: a gate whose lowest free
+    run is short (CNOT on bits 0 and 2) would otherwise pay the spread loop every few
+    amplitudes.
+    """
+    skip = ((1 << run) - 1) << shift
+    for x in range(f0, f0 + nfixed):
+        skip |= 1 << code[x]
+    return skip
+
+
+@intrinsic
+def _popcount(typingctx, x):
+    """LLVM's ctpop on an integer (numba exposes no popcount of its own)."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return x(x), codegen
+
+
+@register_jitable
 def parity(x):
-    x ^= x >> 32
-    x ^= x >> 16
-    x ^= x >> 8
-    x ^= x >> 4
-    x ^= x >> 2
-    x ^= x >> 1
-    return x & 1
+    """The parity of the set bits of `x`: one popcnt instruction."""
+    return _popcount(x) & 1
 
 
 @register_jitable
@@ -80,11 +103,15 @@ def apply_gate(code, pc, vec, mats):
         return
     shift, run = inner_run(code, f0, nfixed, nq)
     step = 1 << shift
+    skip = outer_skip(code, f0, nfixed, shift, run)
+    keep = ~skip
     if op == O.APPLY_DENSE and k == 1:
         m00, m10, m01, m11 = m[mat], m[mat + 1], m[mat + 2], m[mat + 3]
         stride = code[o0 + 1]
-        for f in range(1 << (nq - nfixed - run)):
-            start = spread(f << run, code, f0, nfixed) | cval
+        f = 0
+        for _ in range(1 << (nq - nfixed - run)):
+            start = f | cval
+            f = ((f | skip) + 1) & keep
             for i in range(start, start + (step << run), step):
                 a = v[i]
                 b = v[i + stride]
@@ -92,8 +119,10 @@ def apply_gate(code, pc, vec, mats):
                 v[i + stride] = m10 * a + m11 * b
     elif op == O.APPLY_DENSE and k == 2:
         s1, s2, s3 = code[o0 + 1], code[o0 + 2], code[o0 + 3]
-        for f in range(1 << (nq - nfixed - run)):
-            start = spread(f << run, code, f0, nfixed) | cval
+        f = 0
+        for _ in range(1 << (nq - nfixed - run)):
+            start = f | cval
+            f = ((f | skip) + 1) & keep
             for i in range(start, start + (step << run), step):
                 a0 = v[i]
                 a1 = v[i + s1]
@@ -104,21 +133,29 @@ def apply_gate(code, pc, vec, mats):
                 v[i + s2] = m[mat + 2] * a0 + m[mat + 6] * a1 + m[mat + 10] * a2 + m[mat + 14] * a3
                 v[i + s3] = m[mat + 3] * a0 + m[mat + 7] * a1 + m[mat + 11] * a2 + m[mat + 15] * a3
     elif op == O.APPLY_DIAG:
-        for f in range(1 << (nq - nfixed - run)):
-            start = spread(f << run, code, f0, nfixed) | cval
+        f = 0
+        for _ in range(1 << (nq - nfixed - run)):
+            start = f | cval
+            f = ((f | skip) + 1) & keep
             for i in range(start, start + (step << run), step):
                 for r in range(d):
                     v[i + code[o0 + r]] *= m[mat + r]
     elif op == O.APPLY_PERM and d == 2:  # X-like: a (phased) swap, or phases only
         p0, p1 = m[mat], m[mat + 1]
         swap = code[o0 + 2] == 1
+        plain = swap and p0 == 1.0 and p1 == 1.0  # CNOT, Toffoli: moves only
         stride = code[o0 + 1]
-        for f in range(1 << (nq - nfixed - run)):
-            start = spread(f << run, code, f0, nfixed) | cval
+        f = 0
+        for _ in range(1 << (nq - nfixed - run)):
+            start = f | cval
+            f = ((f | skip) + 1) & keep
             for i in range(start, start + (step << run), step):
                 a = v[i]
                 b = v[i + stride]
-                if swap:
+                if plain:
+                    v[i] = b
+                    v[i + stride] = a
+                elif swap:
                     v[i] = p1 * b
                     v[i + stride] = p0 * a
                 else:
@@ -127,8 +164,11 @@ def apply_gate(code, pc, vec, mats):
     else:  # dense k >= 3 (M column-major) or a wider permutation (new[perm[c]] = phase[c] old[c])
         dense = op == O.APPLY_DENSE
         tmp = np.empty(d, np.complex128)
-        for f in range(1 << (nq - nfixed)):
-            i = spread(f, code, f0, nfixed) | cval
+        fixed = outer_skip(code, f0, nfixed, 0, 0)
+        f = 0
+        for _ in range(1 << (nq - nfixed)):
+            i = f | cval
+            f = ((f | fixed) + 1) & ~fixed
             for c in range(d):
                 tmp[c] = v[i + code[o0 + c]]
             if dense:
