@@ -29,6 +29,15 @@ HANDLED_OPS = (
 """Every op a kernel may contain that this backend runs (see test_statevector_coverage)."""
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What a result measures, for the adjoint VJP: the op name and its observable or bits."""
+
+    kind: str
+    obs: PauliObs | MatrixObs | None = None
+    bits: tuple[int, ...] = ()
+
+
 @dataclass
 class Lowered:
     """A kernel in the backend's terms, before fusion and encoding."""
@@ -41,6 +50,7 @@ class Lowered:
     measurements: Measurements
     steps: list[tuple[Value, Step]] = field(default_factory=list)
     outputs: tuple[Value, ...] = ()
+    measured: dict[Value, Measured] = field(default_factory=dict)
 
 
 def lower(fn: Function) -> Lowered:
@@ -140,7 +150,7 @@ class _Walker:
         if all(a.value is not None for a in args):
             self.env[o.out] = Scalar(value=float(fn(*(a.value for a in args))))
         else:
-            self.env[o.out] = self.scalars.computed(lambda *x, fn=fn: float(fn(*x)), args)
+            self.env[o.out] = self.scalars.computed(lambda *x, fn=fn: float(fn(*x)), args, o.name)
 
     def _q_alloc(self, o: Q.Alloc) -> None:
         if self.result.n:
@@ -181,6 +191,9 @@ class _Walker:
 
     def _measure(self, o, step: Step) -> None:
         self.result.steps.append((o.out, step))
+        obs = self.env[o.obs] if hasattr(o, "obs") else None
+        bits = self._bits(o) if isinstance(o, Q.Probs) else ()
+        self.result.measured[o.out] = Measured(o.name, obs, bits)
 
     def _obs(self, o) -> PauliObs | MatrixObs:
         return self.env[o.obs]

@@ -27,6 +27,22 @@ EXPVAL_MATRIX = 22  # [op, len, slot, mat, k, bits * k, sorted bits * k, offs * 
 PROBS = 23  # [op, len, slot, k, bits * k]: 2^k marginal probabilities, bits[0] most significant
 ROTATED_PROBS = 24  # same layout as EXPVAL_MATRIX: probs of (M on bits)|psi>, on a copy
 
+# The adjoint VJP (kernels_adjoint.py; layouts in adjoint.py). Cotangent section: lambda += w O psi
+# for each differentiated result, w = weights[wslot], and coefficient registers get their derivative.
+COT_TERMS = 30  # [op, len, wslot, nt, (coeff reg or -1, xmask, zmask, ny) * nt]: expval of a Pauli sum
+COT_VAR_TERMS = 31  # same layout: var, O = H^2 - 2 <H> H
+COT_MATRIX = 32  # [op, len, wslot, mat, k, bits * k, sorted bits * k, offs * 2^k]: expval of a matrix
+COT_VAR_MATRIX = 33  # same, then mat2 (the matrix squared): var of a matrix
+COT_PROBS = 34  # [op, len, wslot, k, bits * k]: O = sum_j weights[wslot + j] |j><j| on the bits
+# Backward section; <emb> is an APPLY_* instruction embedded in place (with a dummy length).
+UNDO = 40  # [op, len, <emb>]: <emb> (an action's inverse) on psi and lambda
+ADJ_STEP = 41  # [op, len, A, <emb>]: A += cross matrix of psi and lambda on <emb>'s targets; UNDO
+ADJ_PARITY = 42  # [op, len, preg, sign, creg, <emb parity>]: grad[preg] of exp(-i s theta c Z..Z); UNDO
+GEN_CROSS = 43  # [op, len, preg, sign, B, <emb: APPLY_DENSE of G on register A>]: 2 s Im <B|G|A>
+# Adjoint header: code[0:HEADER] = n_qubits, evolve (run the forward from |0...0>), scratch (a var
+# needs phi), unused.
+A_EVOLVE, A_SCRATCH = 1, 2
+
 # Header: code[0:HEADER] = n_qubits, prep_end, out_size, extra_start; instructions follow:
 # prep (matrix builds), body (gates, EXPVAL_TERMS, PROBS), extras (VAR_TERMS, *_MATRIX, ROTATED_*).
 HEADER = 4

@@ -28,6 +28,8 @@ class Scalars:
     n_params: int
     pool: list[float] = field(default_factory=list)
     prelude: list[tuple[int, Callable, tuple[int, ...]]] = field(default_factory=list)
+    op_names: dict[int, str] = field(default_factory=dict)
+    """The arith op computing each prelude register (for the adjoint VJP's chain rule)."""
     _const_regs: dict[float, int] = field(default_factory=dict)
 
     def reg(self, s: Scalar) -> int:
@@ -49,10 +51,11 @@ class Scalars:
         self.pool.extend(float(v) for v in values)
         return start
 
-    def computed(self, fn: Callable, args: tuple[Scalar, ...]) -> Scalar:
-        """A runtime value `fn(*args)` evaluated by the prelude."""
+    def computed(self, fn: Callable, args: tuple[Scalar, ...], name: str) -> Scalar:
+        """A runtime value `fn(*args)` evaluated by the prelude; `name` is the arith op's."""
         out = self.append(0.0)
         self.prelude.append((out, fn, tuple(self.reg(a) for a in args)))
+        self.op_names[out] = name
         return Scalar(reg=out)
 
     def run_prelude(self, params: np.ndarray, rpool: np.ndarray) -> np.ndarray:

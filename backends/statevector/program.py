@@ -7,6 +7,8 @@ for big states) is only paid by kernels that use it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ...ir import BackendError, Function
@@ -46,27 +48,46 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
     """
+    options = Options(block_from, chunk_qubits, fuse_from)
     lowered = lower(fn)
     enc = Encoder(lowered.scalars, lowered.cpool)
+    measurements = lowered.measurements
+    code, segments = encode_gates(enc, lowered, options, measurements.instructions, measurements.extra)
+    return Program(fn, code, lowered, segments, options)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a kernel is lowered (see compile_kernel)."""
+
+    block_from: int = BIG_QUBITS
+    chunk_qubits: int = CHUNK_QUBITS
+    fuse_from: int = FUSE_PARAMETRIC_FROM
+
+    def blocked(self, n: int) -> bool:
+        return n >= self.block_from and n > self.chunk_qubits
+
+
+def encode_gates(enc: Encoder, lowered, options: Options, measurements: list, extra: list):
+    """The code array running the kernel's (fused) gates then `measurements` (and `extra`), and
+    the segments a BlockedRunner runs it by (None when the state is not blocked)."""
     n = lowered.n
     top = n - 1
-    actions = fuse(lowered.actions, parametric=n >= fuse_from)
-    blocked = n >= block_from and n > chunk_qubits
+    actions = fuse(lowered.actions, parametric=n >= options.fuse_from)
+    blocked = options.blocked(n)
     if not blocked:
         layout = [((), len(actions))]
         body = [enc.apply(a, lambda w: top - w, n) for a in actions]
     else:
-        layout, body = _blocked_body(enc, actions, n, chunk_qubits)
-    measurements = lowered.measurements
-    layout.append(((), len(measurements.instructions)))
-    code, starts = assemble(n, measurements.out_size, enc.prep, body + measurements.instructions,
-                            measurements.extra)
+        layout, body = _blocked_body(enc, actions, n, options.chunk_qubits)
+    layout.append(((), len(measurements)))
+    code, starts = assemble(n, lowered.measurements.out_size, enc.prep, body + measurements, extra)
     segments, first = [], 0
     starts.append(code[O.H_EXTRA_START])
     for bits, count in layout:
         segments.append((starts[first], starts[first + count], np.array(bits, dtype=np.int64)))
         first += count
-    return Program(fn, code, lowered, segments if blocked else None)
+    return code, segments if blocked else None
 
 
 def _blocked_body(enc: Encoder, actions, n: int, chunk: int):
@@ -86,7 +107,9 @@ def _blocked_body(enc: Encoder, actions, n: int, chunk: int):
 class Program:
     """A lowered kernel: instruction table, pools, and the steps that read its results."""
 
-    def __init__(self, fn: Function, code: np.ndarray, lowered, segments=None) -> None:
+    def __init__(self, fn: Function, code: np.ndarray, lowered, segments=None,
+                 options: Options = Options()) -> None:
+        self.fn, self.options = fn, options
         self.name = fn.name
         self.shots = fn.shots
         self.n_qubits = lowered.n
@@ -103,6 +126,7 @@ class Program:
         self._segments = segments
         self._needs_extra = bool(lowered.measurements.extra)
         self._run = self._extra = None  # bound by load(): lowering never imports numba
+        self._adjoint = None  # lowered by the first vjp: most kernels are never differentiated
         self._fast = self._floats is not None and not self._needs_extra  # no state needed
 
     def load(self) -> Program:
@@ -157,6 +181,26 @@ class Program:
                 ctx.shared = basis_samples(state, self.shots, rng)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
+
+    def vjp(self, params: np.ndarray | None, cotangents: tuple,
+            rng: np.random.Generator | None = None) -> np.ndarray:
+        """`g[k] = sum_i <cotangents[i], d result_i / d params[k]>` by the adjoint method (adjoint.py).
+
+        Args:
+            params: the parameter vector (any shape; `g` has the same).
+            cotangents: one per result in `return` order: None, a float (expval, var) or an
+                array of the result's shape (probs).
+            rng: unused (adjoint VJPs are exact); accepted for the runtime's uniform call.
+
+        Raises:
+            BackendError: a kernel with shots, a wrong parameter or cotangent count, or a
+                cotangent for a result without a derivative (state, bits, samples).
+        """
+        if self._adjoint is None:
+            from .adjoint_program import compile_adjoint
+
+            self._adjoint = compile_adjoint(self.fn, self.options)  # raises for shots
+        return self._adjoint.vjp(params, cotangents)
 
     def _check_finite(self, state: np.ndarray) -> None:
         """Sampling a nan state gives garbage (its cdf is nan: every shot lands on the last

@@ -1,11 +1,12 @@
 """Fill numba's disk cache with every statevector entry point: `python -m kettle.backends.statevector.warm`.
 
-There are two: `kernels_run.run_program` (every kernel; large states run slices of it on
-threads, with the same signature, so they compile nothing more) and
-`kernels_extra.measure_extra` (the rarer measurements). They compile once per machine,
-and again after a kernel file changes: about 12 s together on the project's 2-core
-machine. Running this at install or CI-setup time moves that one-off cost out of the
-first user call.
+There are three: `kernels_run.run_program` (every kernel; large states run slices of it on
+threads, with the same signature, so they compile nothing more), `kernels_extra.measure_extra`
+(the rarer measurements) and `kernels_adjoint.adjoint_run` (adjoint gradients, likewise
+also for the slices of large states). They compile once per machine, and again after a
+kernel file changes: about 12 s for the first two and 13 s for the third on the
+project's 2-core machine. Running this at install or CI-setup time moves that one-off
+cost out of the first user call.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .program import compile_kernel
 
 
 def warm() -> float:
-    """Compile (or load) both entry points by running one tiny kernel; returns the seconds it took."""
+    """Compile (or load) every entry point by running one tiny kernel and its VJP; returns the
+    seconds it took."""
     start = time.perf_counter()
     b = KernelBuilder("warm", 3, 1)
     b.gate("RX", [0], [b.param(0)])
@@ -27,7 +29,9 @@ def warm() -> float:
     h = np.diag([1.0, -1.0])
     outputs = [b.expval(b.obs(["Z0"], [0, 1, 2])), b.probs([1]),  # run_program
                b.var(b.obs(["X1"], [0, 1, 2])), b.expval(b.hermitian(h, [2]))]  # measure_extra
-    compile_kernel(b.build(outputs)).run(np.zeros(1))
+    program = compile_kernel(b.build(outputs))
+    program.run(np.zeros(1))
+    program.vjp(np.zeros(1), (1.0, None, None, None))  # adjoint_run
     return time.perf_counter() - start
 
 
