@@ -22,7 +22,7 @@ from .program import Options, encode_gates
 from .threads import BlockedRunner, _pool, threads
 
 NEEDS_EXACT = "adjoint differentiation needs an exact run (shots=None); use parameter-shift"
-_EMPTY = np.zeros(0, dtype=complex)
+_NO_STATE = np.zeros((2, 0))
 _NO_FLOATS = np.zeros(0)
 _NO_TASK = np.zeros(0, dtype=np.int64)
 
@@ -121,17 +121,20 @@ class AdjointProgram:
         if self.blocked:
             grad = self._blocked(params, rpool, weights)
         else:
-            grad = self._run(self.code, params, rpool, self.cpool, _EMPTY, _EMPTY, weights, _NO_FLOATS,
-                             _NO_TASK)
+            grad = self._run(self.code, params, rpool, self.cpool, _NO_STATE, _NO_STATE, weights,
+                             _NO_FLOATS, _NO_TASK)
         if scalars.prelude:
             self._chain(grad, params, rpool)
         return grad[:self.n_params].reshape(shape)
 
     def _blocked(self, params: np.ndarray, rpool: np.ndarray, weights: np.ndarray) -> np.ndarray:
         code, run = self.code, self._run
-        state = np.empty(1 << self.n_qubits, dtype=complex)
+        final = np.empty(1 << self.n_qubits, dtype=complex)
         forward_code, forward = self._forward
-        forward(forward_code, params, rpool, self.cpool, state)
+        forward(forward_code, params, rpool, self.cpool, final)
+        state = np.empty((2, len(final)))  # split, as kernels_adjoint sweeps it
+        state[0], state[1] = final.real, final.imag
+        del final
         lam = np.zeros_like(state)
         mats = self.cpool.copy()
         grad = np.zeros(self.n_params + len(rpool))
