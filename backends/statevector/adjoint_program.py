@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import BackendError, Function
+from ..reference_vjp import NEEDS_EXACT, partials
 from . import opcodes as O
 from .adjoint import AdjointEncoder, Instruction
 from .blocking import chunk_bits, group_actions, wire_budget
@@ -21,7 +22,6 @@ from .lowering import Lowered, lower
 from .program import Options, encode_gates
 from .threads import BlockedRunner, _pool, threads
 
-NEEDS_EXACT = "adjoint differentiation needs an exact run (shots=None); use parameter-shift"
 _NO_STATE = np.zeros((2, 0))
 _NO_FLOATS = np.zeros(0)
 _NO_TASK = np.zeros(0, dtype=np.int64)
@@ -180,7 +180,7 @@ class AdjointProgram:
             if slot < 0:
                 raise BackendError(f"statevector: a result of kernel @{self.name} has no derivative "
                                    "(state, bits or samples); its cotangent must be None")
-            if size == 1 and np.ndim(c) == 0:
+            if size == 1 and (type(c) is float or np.ndim(c) == 0):
                 weights[slot] += float(c)
                 continue
             flat = np.asarray(c, dtype=np.float64).reshape(-1)
@@ -192,8 +192,6 @@ class AdjointProgram:
 
     def _chain(self, grad: np.ndarray, params: np.ndarray, rpool: np.ndarray) -> None:
         """Registers the prelude computes pass their derivatives on to their operands, last first."""
-        from ..reference_vjp import partials
-
         n = self.n_params
 
         def read(r: int) -> float:
