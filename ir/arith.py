@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .op import Op, attr, expect, op, operand, result
+from .errors import VerifyError
+from .op import Op, attr, op, operand, result
 from .types import ANY, F64, ScalarType, TensorType
 from .values import Value
 
@@ -33,9 +34,11 @@ class Constant(Op):
 
     def verify(self) -> None:
         t = self.out.type
-        expect(isinstance(t, (ScalarType, TensorType)), "a constant must be a scalar or tensor")
+        if not isinstance(t, (ScalarType, TensorType)):
+            raise VerifyError("a constant must be a scalar or tensor")
         if isinstance(t, TensorType):
-            expect(self.value.shape == t.shape, f"value of shape {self.value.shape} for {t}")
+            if self.value.shape != t.shape:
+                raise VerifyError(f"value of shape {self.value.shape} for {t}")
 
 
 _NUMPY_DTYPES = {"f64": np.float64, "i64": np.int64, "i1": np.bool_, "c128": np.complex128}

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .attributes import AttrType, attr_type
-from .errors import VerifyError
 from .types import Constraint, Type
 from .values import Value
 
@@ -219,9 +218,3 @@ def op(name: str):
         return cls
 
     return wrap
-
-
-def expect(condition: bool, message: str) -> None:
-    """Raise VerifyError(message) unless `condition`; for use in `Op.verify`."""
-    if not condition:
-        raise VerifyError(message)

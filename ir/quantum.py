@@ -8,8 +8,9 @@ values without consuming them (they are terminal); the verifier enforces both ru
 from __future__ import annotations
 
 from .attributes import SymbolRef
+from .errors import VerifyError
 from .gates import GATES
-from .op import Op, attr, expect, op, operand, operands, result, results
+from .op import Op, attr, op, operand, operands, result, results
 from .pauli import parse_word
 from .types import ANY, ANY_TENSOR, C128_MATRIX, F64, F64_TENSOR, OBS, QUBIT
 from .values import Value, display_name
@@ -23,7 +24,8 @@ class Alloc(Op):
     out: tuple[Value, ...] = results(QUBIT)
 
     def verify(self) -> None:
-        expect(self.wires == len(self.out), f"allocates {self.wires} wires but yields {len(self.out)}")
+        if self.wires != len(self.out):
+            raise VerifyError(f"allocates {self.wires} wires but yields {len(self.out)}")
 
 
 @op("q.gate")
@@ -46,13 +48,17 @@ class Gate(Op):
 
     def verify(self) -> None:
         spec = GATES.get(self.gate)
-        expect(spec is not None, f"unknown gate {self.gate!r}")
-        expect(len(self.params) == spec.num_params,
-               f"{self.gate} takes {spec.num_params} parameter(s), got {len(self.params)}")
+        if spec is None:
+            raise VerifyError(f"unknown gate {self.gate!r}")
+        if len(self.params) != spec.num_params:
+            raise VerifyError(f"{self.gate} takes {spec.num_params} parameter(s), "
+                              f"got {len(self.params)}")
         n_targets = len(self.qubits) - len(self.ctrl)
-        expect(spec.accepts_wires(n_targets),
-               f"{self.gate} acts on {spec.num_wires or 'at least 1'} wire(s), got {n_targets}")
-        expect(len(self.out) == len(self.qubits), "a gate yields one qubit per qubit operand")
+        if not spec.accepts_wires(n_targets):
+            raise VerifyError(f"{self.gate} acts on {spec.num_wires or 'at least 1'} wire(s), "
+                              f"got {n_targets}")
+        if len(self.out) != len(self.qubits):
+            raise VerifyError("a gate yields one qubit per qubit operand")
         _expect_distinct(self.qubits)
 
 
@@ -66,9 +72,10 @@ class Unitary(Op):
 
     def verify(self) -> None:
         dim = self.matrix.type.shape[0]
-        expect(dim == 2 ** len(self.qubits),
-               f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
-        expect(len(self.out) == len(self.qubits), "yields one qubit per qubit operand")
+        if dim != 2 ** len(self.qubits):
+            raise VerifyError(f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
+        if len(self.out) != len(self.qubits):
+            raise VerifyError("yields one qubit per qubit operand")
         _expect_distinct(self.qubits)
 
 
@@ -82,16 +89,17 @@ class PauliSum(Op):
     out: Value = result(OBS)
 
     def verify(self) -> None:
-        expect(len(self.words) > 0, "an observable needs at least one term")
-        expect(len(self.coeffs) in (0, len(self.words)),
-               f"{len(self.words)} terms but {len(self.coeffs)} coefficients")
+        if not self.words:
+            raise VerifyError("an observable needs at least one term")
+        if len(self.coeffs) not in (0, len(self.words)):
+            raise VerifyError(f"{len(self.words)} terms but {len(self.coeffs)} coefficients")
         for word in self.words:
             try:
                 factors = parse_word(word)
             except ValueError as exc:
-                expect(False, str(exc))
-            expect(all(i < len(self.qubits) for _, i in factors),
-                   f"word {word!r} indexes past the {len(self.qubits)} qubit operand(s)")
+                raise VerifyError(str(exc)) from None
+            if not all(i < len(self.qubits) for _, i in factors):
+                raise VerifyError(f"word {word!r} indexes past the {len(self.qubits)} qubit operand(s)")
         _expect_distinct(self.qubits)
 
 
@@ -105,8 +113,8 @@ class Hermitian(Op):
 
     def verify(self) -> None:
         dim = self.matrix.type.shape[0]
-        expect(dim == 2 ** len(self.qubits),
-               f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
+        if dim != 2 ** len(self.qubits):
+            raise VerifyError(f"a {dim}x{dim} matrix cannot act on {len(self.qubits)} qubit(s)")
         _expect_distinct(self.qubits)
 
 
@@ -134,7 +142,8 @@ class Sample(Op):
     out: Value = result(F64_TENSOR)
 
     def verify(self) -> None:
-        expect(len(self.out.type.shape) == 1, "q.sample yields a rank-1 tensor<shots x f64>")
+        if len(self.out.type.shape) != 1:
+            raise VerifyError("q.sample yields a rank-1 tensor<shots x f64>")
 
 
 @op("q.probs")
@@ -145,8 +154,8 @@ class Probs(Op):
     out: Value = result(F64_TENSOR)
 
     def verify(self) -> None:
-        expect(self.out.type.shape == (2 ** len(self.qubits),),
-               f"probs of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xf64>")
+        if self.out.type.shape != (2 ** len(self.qubits),):
+            raise VerifyError(f"probs of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xf64>")
         _expect_distinct(self.qubits)
 
 
@@ -159,8 +168,9 @@ class Bits(Op):
 
     def verify(self) -> None:
         t = self.out.type
-        expect(len(t.shape) == 2 and t.shape[1] == len(self.qubits) and t.element.name == "i64",
-               f"q.bits of {len(self.qubits)} qubit(s) is tensor<shots x {len(self.qubits)} x i64>")
+        if not (len(t.shape) == 2 and t.shape[1] == len(self.qubits) and t.element.name == "i64"):
+            raise VerifyError(f"q.bits of {len(self.qubits)} qubit(s) is "
+                              f"tensor<shots x {len(self.qubits)} x i64>")
         _expect_distinct(self.qubits)
 
 
@@ -173,8 +183,9 @@ class State(Op):
 
     def verify(self) -> None:
         t = self.out.type
-        expect(t.shape == (2 ** len(self.qubits),) and t.element.name == "c128",
-               f"the state of {len(self.qubits)} qubit(s) is tensor<{2 ** len(self.qubits)}xc128>")
+        if not (t.shape == (2 ** len(self.qubits),) and t.element.name == "c128"):
+            raise VerifyError(f"the state of {len(self.qubits)} qubit(s) is "
+                              f"tensor<{2 ** len(self.qubits)}xc128>")
         _expect_distinct(self.qubits)
 
 
@@ -206,12 +217,16 @@ class VJP(Op):
     out: Value = result(F64_TENSOR)
 
     def verify(self) -> None:
-        expect(self.method in VJP_METHODS,
-               f"unknown method {self.method!r}; use one of {', '.join(VJP_METHODS)}")
-        expect(len(self.args) == 1, "q.vjp differentiates a kernel's one parameter vector")
-        expect(self.out.type == self.args[0].type, "the VJP has the parameter vector's type")
-        expect(len(self.outputs) == len(self.cotangents), "one cotangent per listed output")
-        expect(len(set(self.outputs)) == len(self.outputs), "an output is listed twice")
+        if self.method not in VJP_METHODS:
+            raise VerifyError(f"unknown method {self.method!r}; use one of {', '.join(VJP_METHODS)}")
+        if len(self.args) != 1:
+            raise VerifyError("q.vjp differentiates a kernel's one parameter vector")
+        if self.out.type != self.args[0].type:
+            raise VerifyError("the VJP has the parameter vector's type")
+        if len(self.outputs) != len(self.cotangents):
+            raise VerifyError("one cotangent per listed output")
+        if len(set(self.outputs)) != len(self.outputs):
+            raise VerifyError("an output is listed twice")
 
 
 VJP_METHODS = ("adjoint", "parameter-shift", "finite-diff")
@@ -220,7 +235,8 @@ VJP_METHODS = ("adjoint", "parameter-shift", "finite-diff")
 def _expect_distinct(qubits: tuple[Value, ...]) -> None:
     """Each qubit operand is a different qubit: backends map each one to its own wire."""
     for position, q in enumerate(qubits):
-        expect(q not in qubits[:position], f"qubit {display_name(q)} appears twice")
+        if q in qubits[:position]:
+            raise VerifyError(f"qubit {display_name(q)} appears twice")
 
 
 MEASUREMENTS = (Expval, Var, Sample, Probs, Bits, State)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .op import Op, attr, expect, op, operand, operands, result
+from .errors import VerifyError
+from .op import Op, attr, op, operand, operands, result
 from .types import ANY_TENSOR, NUMBER, TensorType
 from .values import Value
 
@@ -18,11 +19,13 @@ class Extract(Op):
     def verify(self) -> None:
         t = self.source.type
         assert isinstance(t, TensorType)
-        expect(len(self.index) == len(t.shape),
-               f"index {list(self.index)} has {len(self.index)} entries for a rank-{len(t.shape)} tensor")
-        expect(all(0 <= i < d for i, d in zip(self.index, t.shape)),
-               f"index {list(self.index)} is out of bounds for {t}")
-        expect(self.out.type == t.element, f"extracting from {t} yields {t.element}")
+        if len(self.index) != len(t.shape):
+            raise VerifyError(f"index {list(self.index)} has {len(self.index)} entries "
+                              f"for a rank-{len(t.shape)} tensor")
+        if not all(0 <= i < d for i, d in zip(self.index, t.shape)):
+            raise VerifyError(f"index {list(self.index)} is out of bounds for {t}")
+        if self.out.type != t.element:
+            raise VerifyError(f"extracting from {t} yields {t.element}")
 
 
 @op("tensor.from_elements")
@@ -35,9 +38,10 @@ class FromElements(Op):
     def verify(self) -> None:
         t = self.out.type
         assert isinstance(t, TensorType)
-        expect(len(self.elements) == t.size,
-               f"{t} needs {t.size} elements, got {len(self.elements)}")
-        expect(all(e.type == t.element for e in self.elements), f"every element must be {t.element}")
+        if len(self.elements) != t.size:
+            raise VerifyError(f"{t} needs {t.size} elements, got {len(self.elements)}")
+        if not all(e.type == t.element for e in self.elements):
+            raise VerifyError(f"every element must be {t.element}")
 
 
 @op("tensor.insert")
@@ -52,7 +56,9 @@ class Insert(Op):
     def verify(self) -> None:
         t = self.dest.type
         assert isinstance(t, TensorType)
-        expect(len(self.index) == len(t.shape) and all(0 <= i < d for i, d in zip(self.index, t.shape)),
-               f"index {list(self.index)} is out of bounds for {t}")
-        expect(self.scalar.type == t.element, f"inserting into {t} takes a {t.element}")
-        expect(self.out.type == t, f"the result is a {t} like the destination")
+        if not (len(self.index) == len(t.shape) and all(0 <= i < d for i, d in zip(self.index, t.shape))):
+            raise VerifyError(f"index {list(self.index)} is out of bounds for {t}")
+        if self.scalar.type != t.element:
+            raise VerifyError(f"inserting into {t} takes a {t.element}")
+        if self.out.type != t:
+            raise VerifyError(f"the result is a {t} like the destination")

@@ -58,44 +58,50 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
     allocated = 0
     for index, o in enumerate(fn.body):
         where = _Where(fn, index, o)
-        where.check(isinstance(o, Return) == (index == len(fn.body) - 1),
-                    "a function ends with exactly one `return`, as its last op")
-        where.check(_allowed_in(fn, o), f"`{o.name}` is not allowed in a {fn.kind}")
+        if isinstance(o, Return) != (index == len(fn.body) - 1):
+            where.fail("a function ends with exactly one `return`, as its last op")
+        if not _allowed_in(fn, o):
+            where.fail(f"`{o.name}` is not allowed in a {fn.kind}")
         _check_types(o, where)
         for v in o.operands:
-            where.check(v in defined, f"uses {display_name(v)} before it is defined")
+            if v not in defined:
+                where.fail(f"uses {display_name(v)} before it is defined")
         if isinstance(o, (Gate, Unitary)):
             for q in o.qubits:
-                name = display_name(q)
-                where.check(q not in consumed, f"qubit {name} is consumed twice (qubits are linear)")
-                where.check(q not in read, f"qubit {name} is consumed after a measurement read it")
+                if q in consumed:
+                    where.fail(f"qubit {display_name(q)} is consumed twice (qubits are linear)")
+                if q in read:
+                    where.fail(f"qubit {display_name(q)} is consumed after a measurement read it")
                 consumed.add(q)
         if isinstance(o, QUBIT_READERS):
             for q in o.qubits:
-                where.check(q not in consumed, f"qubit {display_name(q)} was already consumed by a gate")
+                if q in consumed:
+                    where.fail(f"qubit {display_name(q)} was already consumed by a gate")
                 read[q] = index
         if isinstance(o, Alloc):
             allocated += 1
-            where.check(allocated == 1, "a kernel allocates its qubits once")
+            if allocated != 1:
+                where.fail("a kernel allocates its qubits once")
         if isinstance(o, (Sample, Bits)):
-            where.check(fn.shots is not None and o.out.type.shape[0] == fn.shots,
-                        f"sampling needs the kernel's `shots` attribute to match the result "
-                        f"({o.out.type}); shots = {fn.shots}")
+            if fn.shots is None or o.out.type.shape[0] != fn.shots:
+                where.fail(f"sampling needs the kernel's `shots` attribute to match the result "
+                           f"({o.out.type}); shots = {fn.shots}")
         if isinstance(o, Call) and module is not None:
             _check_call(o, module, where)
         if isinstance(o, VJP) and module is not None:
             _check_vjp(o, module, where)
         if isinstance(o, Return):
             got = tuple(v.type for v in o.values)
-            where.check(got == fn.result_types,
-                        f"returns ({', '.join(map(str, got))}) but the signature says "
-                        f"({', '.join(map(str, fn.result_types))})")
+            if got != fn.result_types:
+                where.fail(f"returns ({', '.join(map(str, got))}) but the signature says "
+                           f"({', '.join(map(str, fn.result_types))})")
         try:
             o.verify()
         except VerifyError as exc:
             where.fail(str(exc))
         for v in o.results:
-            where.check(v not in defined, f"redefines {display_name(v)}")
+            if v in defined:
+                where.fail(f"redefines {display_name(v)}")
             defined.add(v)
 
 
@@ -109,42 +115,47 @@ def _allowed_in(fn: Function, o: Op) -> bool:
 def _check_types(o: Op, where: _Where) -> None:
     for spec in o.ATTRS:
         value = getattr(o, spec.name)
-        where.check(spec.constraint.check(value),
-                    f"attribute {spec.name!r} expects {spec.constraint}, got {_attr_text(value)}")
+        if not spec.constraint.check(value):
+            where.fail(f"attribute {spec.name!r} expects {spec.constraint}, got {_attr_text(value)}")
     for spec in o.OPERANDS:
         value = getattr(o, spec.name)
         for v in value if spec.variadic else (value,):
-            where.check(matches(spec.constraint, v.type),
-                        f"operand {spec.name!r} must be {spec.constraint}, got {v.type}")
+            if not matches(spec.constraint, v.type):
+                where.fail(f"operand {spec.name!r} must be {spec.constraint}, got {v.type}")
     for spec in o.RESULTS:
         value = getattr(o, spec.name)
         for v in value if spec.variadic else (value,):
-            where.check(matches(spec.constraint, v.type),
-                        f"result {spec.name!r} must be {spec.constraint}, got {v.type}")
+            if not matches(spec.constraint, v.type):
+                where.fail(f"result {spec.name!r} must be {spec.constraint}, got {v.type}")
 
 
 def _check_call(o: Call, module: Module, where: _Where) -> None:
-    where.check(o.callee.name in module, f"calls unknown function @{o.callee.name}")
+    if o.callee.name not in module:
+        where.fail(f"calls unknown function @{o.callee.name}")
     callee = module[o.callee.name]
-    where.check(callee.is_kernel, f"q.call targets kernels; @{callee.name} is a {callee.kind}")
-    where.check(tuple(a.type for a in o.args) == tuple(a.type for a in callee.args),
-                f"argument types do not match @{callee.name}'s signature")
-    where.check(tuple(v.type for v in o.out) == callee.result_types,
-                f"result types do not match @{callee.name}'s signature")
+    if not callee.is_kernel:
+        where.fail(f"q.call targets kernels; @{callee.name} is a {callee.kind}")
+    if tuple(a.type for a in o.args) != tuple(a.type for a in callee.args):
+        where.fail(f"argument types do not match @{callee.name}'s signature")
+    if tuple(v.type for v in o.out) != callee.result_types:
+        where.fail(f"result types do not match @{callee.name}'s signature")
 
 
 def _check_vjp(o: VJP, module: Module, where: _Where) -> None:
-    where.check(o.callee.name in module, f"differentiates unknown function @{o.callee.name}")
+    if o.callee.name not in module:
+        where.fail(f"differentiates unknown function @{o.callee.name}")
     callee = module[o.callee.name]
-    where.check(callee.is_kernel, f"q.vjp targets kernels; @{callee.name} is a {callee.kind}")
-    where.check(tuple(a.type for a in o.args) == tuple(a.type for a in callee.args),
-                f"argument types do not match @{callee.name}'s signature")
+    if not callee.is_kernel:
+        where.fail(f"q.vjp targets kernels; @{callee.name} is a {callee.kind}")
+    if tuple(a.type for a in o.args) != tuple(a.type for a in callee.args):
+        where.fail(f"argument types do not match @{callee.name}'s signature")
     for i, cotangent in zip(o.outputs, o.cotangents):
-        where.check(0 <= i < len(callee.result_types), f"@{callee.name} has no result #{i}")
-        where.check(cotangent.type == callee.result_types[i],
-                    f"the cotangent of result #{i} must be {callee.result_types[i]}, got {cotangent.type}")
-        where.check(str(cotangent.type).endswith("f64>") or str(cotangent.type) == "f64",
-                    f"result #{i} of @{callee.name} ({cotangent.type}) is not differentiable")
+        if not (0 <= i < len(callee.result_types)):
+            where.fail(f"@{callee.name} has no result #{i}")
+        if cotangent.type != callee.result_types[i]:
+            where.fail(f"the cotangent of result #{i} must be {callee.result_types[i]}, got {cotangent.type}")
+        if not (str(cotangent.type).endswith("f64>") or str(cotangent.type) == "f64"):
+            where.fail(f"result #{i} of @{callee.name} ({cotangent.type}) is not differentiable")
 
 
 def _attr_text(value: object) -> str:
@@ -160,10 +171,6 @@ class _Where:
 
     def __init__(self, fn: Function, index: int, o: Op):
         self.fn, self.index, self.op = fn, index, o
-
-    def check(self, condition: bool, message: str) -> None:
-        if not condition:
-            self.fail(message)
 
     def fail(self, message: str) -> None:
         namer = Namer()
