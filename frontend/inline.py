@@ -3,7 +3,7 @@
 A derivative called with traced arguments (`kt.grad(f)(w)` inside a cost function that
 is itself differentiated) is traced on its own, then its entry function's ops are
 copied into the enclosing trace with the caller's values as arguments, and its kernels
-join the enclosing module under fresh names.
+join the enclosing module under fresh names (or share an equal kernel already there).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ def inline_module(trace: HostTrace, module: Module, args: list[Value]) -> list[V
     renamed_kernels = {}
     for kernel in module.kernels:
         name = trace.unique_name(kernel.name, suffix="")
-        renamed_kernels[kernel.name] = name
-        trace.kernels.append(kernel.replace(name=name))
+        renamed_kernels[kernel.name] = trace.add_kernel(kernel.replace(name=name)).name
     values: dict[Value, Value] = dict(zip(module.entry.args, args))
     for o in module.entry.body:
         if isinstance(o, Return):

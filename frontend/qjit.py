@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import TraceError
+from ..ir import Call, SymbolRef, TraceError
 from .circuit import Circuit, circuit_scope, current_circuit
 from .compiled import Compiled, Traced, call_with, symbol_name
 from .outline import outline
@@ -56,8 +56,11 @@ class QJIT(Compiled):
         with circuit_scope(circuit):
             outputs = call_with(self.fn, args, kwnames)
         kernel, region = outline(circuit, trace.unique_name(self._name))
+        shared = trace.add_kernel(kernel)
+        if shared is not kernel:
+            region = [Call(callee=SymbolRef(shared.name), args=o.args, out=o.out)
+                      if isinstance(o, Call) and o.callee.name == kernel.name else o for o in region]
         trace.ops[circuit.host_start:] = region
-        trace.kernels.append(kernel)
         return outputs
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import BINARY_OPS, F64, UNARY_OPS, Constant, Op, TraceError, Value, tensor
+from ..ir import BINARY_OPS, F64, UNARY_OPS, Constant, Function, Op, TraceError, Value, print_function, tensor
 from ..ir.arith import BINARY_FUNCTIONS, UNARY_FUNCTIONS
 from ..ir.tensors import Extract
 
@@ -31,6 +31,22 @@ class HostTrace:
         self.kernels: list = []  # kernels outlined from circuits run in this trace
         self.executor: tuple | None = None  # (backend, rng) of the first qjit run in this trace
         self._constants: dict[tuple[float, float], Value] = {}
+        self._kernel_texts: dict[str, Function] = {}
+
+    def add_kernel(self, kernel: Function) -> Function:
+        """Add `kernel`, or return the equal kernel already added (same text but the name).
+
+        A cost function calling one circuit over a data set traces it once per data point;
+        sharing one kernel keeps the module, its passes and its compilation the size of one
+        circuit, not of the data set.
+        """
+        key = print_function(kernel.replace(name="_"))
+        existing = self._kernel_texts.get(key)
+        if existing is not None:
+            return existing
+        self._kernel_texts[key] = kernel
+        self.kernels.append(kernel)
+        return kernel
 
     def constant_tensor(self, x: np.ndarray) -> Value:
         """An f64 tensor `arith.constant` (a NumPy array returned by the traced function)."""
