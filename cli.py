@@ -6,14 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
+METHODS = ("auto", "adjoint", "parameter-shift", "finite-diff")
+"""kt.grad's methods (repeated so that `kettle --help` does not import the package)."""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kettle", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="compile a variational circuit and sweep a parameter")
-    demo.add_argument("--show-ir", action="store_true", help="print the compiled IR")
-    demo.add_argument("--points", type=_positive_int, default=13, help="number of sweep points")
+    demo = commands.add_parser("demo", help="train a variational classifier on two half-moons")
+    demo.add_argument("--show-ir", action="store_true",
+                      help="print the IR of the trained circuit and of its gradient program")
+    demo.add_argument("--steps", type=_positive_int, default=40, help="number of Adam steps")
+    demo.add_argument("--points", type=_positive_int, default=60, help="size of the data set")
+    demo.add_argument("--method", choices=METHODS, default="auto", help="differentiation method")
 
     opt = commands.add_parser("opt", help="run IR passes on a .kir file, like mlir-opt")
     opt.add_argument("file", help="IR text file ('-' for stdin)")
@@ -27,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from .demo import run_demo
 
-            run_demo(points=args.points, show_ir=args.show_ir)
+            run_demo(steps=args.steps, points=args.points, method=args.method, show_ir=args.show_ir)
         else:
             run_opt(args.file, args.passes, args.print_after_all)
     except KettleError as exc:

@@ -60,7 +60,7 @@ def adam_reference(grad, x, stepsize, steps, beta1=0.9, beta2=0.99, eps=1e-8):
 OPTIMISERS = {
     "gradient-descent": (lambda: kt.GradientDescentOptimizer(0.1, method="parameter-shift"),
                          gradient_descent_reference),
-    "adam": (lambda: kt.AdamOptimizer(0.1, method="parameter-shift"), adam_reference),
+    "adam": (lambda: kt.AdamOptimizer(0.1), adam_reference),  # method "auto": adjoint
 }
 PROBLEMS = {
     "quadratic": (quadratic, quadratic_grad, np.array([0.0, 0.0, 0.0])),
