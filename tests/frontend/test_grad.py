@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from finite_differences import five_point
 
 import kettle as kt
 
@@ -16,17 +17,6 @@ METHODS = [*EXACT, "finite-diff"]
 TOLERANCE = {"parameter-shift": 1e-9, "adjoint": 1e-9, "finite-diff": 1e-6}
 
 
-def five_point(f, x, h: float = 1e-3):
-    """d f / d x (shape out + x.shape) by the central five-point stencil; x scalar or array."""
-    x = np.asarray(x, dtype=float)
-    columns = []
-    for k in range(x.size):
-        e = np.zeros(x.size)
-        e[k] = h
-        e = e.reshape(x.shape)
-        columns.append((-np.asarray(f(x + 2 * e)) + 8 * np.asarray(f(x + e)) - 8 * np.asarray(f(x - e))
-                        + np.asarray(f(x - 2 * e))) / (12 * h))
-    return np.stack(columns, axis=-1).reshape(np.shape(f(x)) + x.shape)
 
 
 OPS = [kt.Z(0), kt.X(1), kt.Z(0) @ kt.Y(1)]

@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 import pytest
+from finite_differences import five_point
 
 import kettle as kt
 from kettle.ir import GATES
@@ -29,15 +30,6 @@ EXACT_TOLERANCE = 1e-8
 FINITE_DIFF_TOLERANCE = 1e-6
 
 
-def five_point(f, x: np.ndarray, h: float = 1e-3) -> np.ndarray:
-    """d f / d x by the central five-point stencil (error ~ h**4 f^(5) / 30), shape out + x.shape."""
-    columns = []
-    for k in range(x.size):
-        e = np.zeros(x.size)
-        e[k] = h
-        e = e.reshape(x.shape)
-        columns.append((-f(x + 2 * e) + 8 * f(x + e) - 8 * f(x - e) + f(x - 2 * e)) / (12 * h))
-    return np.stack(columns, axis=-1).reshape(np.shape(f(x)) + x.shape)
 
 
 def prepare(n: int) -> None:

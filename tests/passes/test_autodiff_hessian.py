@@ -8,20 +8,13 @@ import functools
 
 import numpy as np
 import pytest
+from finite_differences import five_point
 
 import kettle as kt
 
 EXACT = ["parameter-shift", "adjoint"]
 
 
-def five_point(f, x: np.ndarray, h: float = 1e-3) -> np.ndarray:
-    """The Jacobian of f (shape out + x.shape) by the central five-point stencil."""
-    columns = []
-    for k in range(x.size):
-        e = np.zeros(x.size)
-        e[k] = h
-        columns.append((-f(x + 2 * e) + 8 * f(x + e) - 8 * f(x - e) + f(x - 2 * e)) / (12 * h))
-    return np.stack(columns, axis=-1)
 
 
 @functools.cache
