@@ -58,13 +58,14 @@ _SAFE = {name: _fallback(fn, {**BINARY_FUNCTIONS, **UNARY_FUNCTIONS}[name]) for 
 class _Emitter:
     """Source lines plus the namespace the generated function closes over."""
 
-    def __init__(self, fn: Function, callees: Mapping[str, Any], rng: Any):
+    def __init__(self, fn: Function, callees: Mapping[str, Any], rngs: Mapping[str, Any]):
         self.fn = fn
         self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {"np": np, "_rng": rng, "_tanh": math.tanh, "_sign": _sign,
+        self.namespace: dict[str, Any] = {"np": np, "_tanh": math.tanh, "_sign": _sign,
                                           "_atan": math.atan, "_inf": math.inf, "_nan": math.nan}
         self.namespace.update({f"_op_{k.replace('.', '_')}": f for k, f in _SAFE.items()})
-        self.callees = callees
+        self.callees, self.rngs = callees, rngs
+        self._kernel_names: dict[str, tuple[str, str]] = {}
         self.names: dict[Value, str] = {}
         self.scalar_uses: set[Value] = set()
         self.gathered: set[Value] = set()
@@ -75,6 +76,13 @@ class _Emitter:
         if v not in self.names:
             self.names[v] = f"v{len(self.names)}"
         return self.names[v]
+
+    def kernel(self, name: str) -> tuple[str, str]:
+        """The generated code's names for kernel `name` and for the generator it samples with."""
+        if name not in self._kernel_names:
+            self._kernel_names[name] = (self.constant(self.callees[name], "kernel"),
+                                        self.constant(self.rngs.get(name), "rng"))
+        return self._kernel_names[name]
 
     def constant(self, obj: Any, hint: str) -> str:
         key = f"_{hint}{len(self.namespace)}"
@@ -94,16 +102,17 @@ def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
     return int(np.ravel_multi_index(index, shape))
 
 
-def compile_host(fn: Function, callees: Mapping[str, Any], rng: Any = None,
+def compile_host(fn: Function, callees: Mapping[str, Any], rngs: Mapping[str, Any] | None = None,
                  result_counts: Mapping[str, int] | None = None) -> Callable[..., tuple]:
-    """A Python function computing `fn`; `callees[name].run(params, rng)` runs each kernel and
-    `callees[name].vjp(params, cotangents, rng)` its adjoint VJP (`result_counts[name]`
-    cotangent slots, None for results without one).
+    """A Python function computing `fn`; `callees[name].run(params, rngs[name])` runs each
+    kernel and `callees[name].vjp(params, cotangents, rngs[name])` its adjoint VJP
+    (`result_counts[name]` cotangent slots, None for results without one). A kernel
+    missing from `rngs` gets None (exact).
 
     Raises:
         BackendError: an op this backend has no rule for.
     """
-    e = _Emitter(fn, callees, rng)
+    e = _Emitter(fn, callees, rngs or {})
     e.result_counts = dict(result_counts or {})
     extracts: dict[Value, Extract] = {o.out: o for o in fn.body if isinstance(o, Extract)}
     gathers = {o: _gather_plan(o, extracts) for o in fn.body if isinstance(o, FromElements)}
@@ -175,10 +184,10 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
     elif isinstance(o, FromElements):
         _emit_from_elements(e, o, gathers[o])
     elif isinstance(o, Call):
-        callee = e.constant(e.callees[o.callee.name], "kernel")
+        callee, rng = e.kernel(o.callee.name)
         arg = e.name(o.args[0]) if o.args else "None"
         outs = "".join(f"{e.name(v)}, " for v in o.out)
-        e.lines.append(f"{outs} = {callee}.run({arg}, _rng)" if outs else f"{callee}.run({arg}, _rng)")
+        e.lines.append(f"{outs} = {callee}.run({arg}, {rng})" if outs else f"{callee}.run({arg}, {rng})")
         for v in o.out:
             if isinstance(v.type, TensorType):
                 e.define_tensor(v)
@@ -188,11 +197,11 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
         e.lines.append(f"{out}.flat[{flat}] = {e.name(o.scalar)}")
         e.define_tensor(o.out)
     elif isinstance(o, VJP):
-        callee = e.constant(e.callees[o.callee.name], "kernel")
+        callee, rng = e.kernel(o.callee.name)
         slots = ["None"] * e.result_counts[o.callee.name]
         for i, c in zip(o.outputs, o.cotangents):
             slots[i] = e.name(c)
-        e.lines.append(f"{e.name(o.out)} = {callee}.vjp({e.name(o.args[0])}, ({', '.join(slots)},), _rng)")
+        e.lines.append(f"{e.name(o.out)} = {callee}.vjp({e.name(o.args[0])}, ({', '.join(slots)},), {rng})")
         e.define_tensor(o.out)
     elif isinstance(o, Return):
         # A tensor that shares memory with an argument or a constant would let the caller

@@ -56,7 +56,7 @@ class Derivative(Compiled):
         module = differentiate(primal.module, wrt, self.kind, self.method)
         module = PassManager([LowerVJP(h=self.h), FoldTensors(), DeadCodeElimination()]).run(module)
         return Traced(module, primal.static, self._out_tree(primal.out_tree), primal.entry_args,
-                      primal.backend, primal.rng)
+                      primal.executors)
 
     def _primal(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
         if isinstance(self.f, Compiled):
@@ -92,7 +92,7 @@ class Derivative(Compiled):
         trace = current_trace()
         entry = [pack(trace, a) if isinstance(a, np.ndarray) else lift(trace, a)
                  for a, static in zip(args, traced.static) if not static]
-        results = inline_module(trace, traced.module, entry)
+        results = inline_module(trace, traced.module, entry, traced.executors)
         leaves = [Tracer(trace, v) if v.type == F64 else tensor_tracer(trace, v, v.type.shape)
                   for v in results]
         from ..runtime.outputs import unflattener

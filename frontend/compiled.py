@@ -12,16 +12,14 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
-
-import numpy as np
 
 from ..ir import Function, KettleError, Module, Return, TraceError, verify
 from .arguments import is_traced, signature_key, trace_argument
 from .pytree import flatten
-from .tracing import HostTrace, current_trace, trace_scope
+from .tracing import Executor, HostTrace, current_trace, trace_scope
 
 
 @dataclass(frozen=True)
@@ -33,9 +31,8 @@ class Traced:
     out_tree: Any
     entry_args: tuple = ()
     """The traced arguments' values: what the entry function takes for this call."""
-    backend: str = "statevector"
-    rng: np.random.Generator | None = None
-    """Where the module's kernels run: the backend and sampling generator of its qjit."""
+    executors: Mapping[str, Executor] = field(default_factory=dict)
+    """Kernel name -> (backend, rng): where each kernel runs, from the qjit that traced it."""
 
 
 class Compiled:
@@ -71,7 +68,7 @@ class Compiled:
         from ..runtime import compile_traced
 
         traced = self._trace(args, kwnames)
-        executable = compile_traced(traced, rng=traced.rng, backend=traced.backend)
+        executable = compile_traced(traced)
         self._cache[key] = executable
         return executable
 
@@ -132,8 +129,7 @@ class Compiled:
             raise TraceError(f"internal error: kettle traced an invalid module ({exc}); "
                              f"please report it") from exc
         entry_args = tuple(a for a, s in zip(args, static) if not s)
-        backend, rng = trace.executor or ("statevector", None)
-        return Traced(module, tuple(static), out_tree, entry_args, backend, rng)
+        return Traced(module, tuple(static), out_tree, entry_args, dict(trace.executors))
 
 
 def call_with(fn: Callable, args: list, kwnames: tuple[str, ...]) -> Any:

@@ -8,18 +8,23 @@ join the enclosing module under fresh names (or share an equal kernel already th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..ir import Module, Op, SymbolRef, Value
 from ..ir.function import Return
 from ..ir.op import operand_layout_is_flat
-from .tracing import HostTrace
+from .tracing import Executor, HostTrace
 
 
-def inline_module(trace: HostTrace, module: Module, args: list[Value]) -> list[Value]:
-    """Copy `module.entry` into `trace` applied to `args`; returns its result values."""
+def inline_module(trace: HostTrace, module: Module, args: list[Value],
+                  executors: Mapping[str, Executor]) -> list[Value]:
+    """Copy `module.entry` into `trace` applied to `args` (its kernels keep their
+    `executors`); returns its result values."""
     renamed_kernels = {}
     for kernel in module.kernels:
         name = trace.unique_name(kernel.name, suffix="")
-        renamed_kernels[kernel.name] = trace.add_kernel(kernel.replace(name=name)).name
+        shared = trace.add_kernel(kernel.replace(name=name), executors[kernel.name])
+        renamed_kernels[kernel.name] = shared.name
     values: dict[Value, Value] = dict(zip(module.entry.args, args))
     for o in module.entry.body:
         if isinstance(o, Return):

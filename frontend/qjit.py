@@ -50,13 +50,11 @@ class QJIT(Compiled):
             raise TraceError(f"{self._name} is a qjit function called inside another qjit "
                              f"function's circuit; call it from plain Python, or make it a plain "
                              f"Python function (quantum subroutines need no decorator)")
-        if trace.executor is None:
-            trace.executor = (self.backend, self.rng)
         circuit = Circuit(self.wires, self.shots, trace, host_start=len(trace.ops))
         with circuit_scope(circuit):
             outputs = call_with(self.fn, args, kwnames)
         kernel, region = outline(circuit, trace.unique_name(self._name))
-        shared = trace.add_kernel(kernel)
+        shared = trace.add_kernel(kernel, (self.backend, self.rng))
         if shared is not kernel:
             region = [Call(callee=SymbolRef(shared.name), args=o.args, out=o.out)
                       if isinstance(o, Call) and o.callee.name == kernel.name else o for o in region]

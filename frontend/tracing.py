@@ -22,6 +22,9 @@ from ..ir.tensors import Extract
 
 _STATE = threading.local()
 
+Executor = tuple[str, Any]
+"""(backend name, numpy Generator or None): where a kernel runs and what it samples with."""
+
 
 class HostTrace:
     """The host ops recorded so far in one traced function, in program order."""
@@ -29,23 +32,27 @@ class HostTrace:
     def __init__(self) -> None:
         self.ops: list[Op] = []
         self.kernels: list = []  # kernels outlined from circuits run in this trace
-        self.executor: tuple | None = None  # (backend, rng) of the first qjit run in this trace
+        self.executors: dict[str, Executor] = {}
+        """Where each kernel runs: the backend and sampling generator of the qjit it came from."""
         self._constants: dict[tuple[float, float], Value] = {}
         self._kernel_texts: dict[str, Function] = {}
 
-    def add_kernel(self, kernel: Function) -> Function:
-        """Add `kernel`, or return the equal kernel already added (same text but the name).
+    def add_kernel(self, kernel: Function, executor: Executor) -> Function:
+        """Add `kernel` to run on `executor`, or return the equal kernel already added (same
+        text but the name, same executor).
 
         A cost function calling one circuit over a data set traces it once per data point;
         sharing one kernel keeps the module, its passes and its compilation the size of one
         circuit, not of the data set.
         """
-        key = print_function(kernel.replace(name="_"))
+        backend, rng = executor
+        key = (print_function(kernel.replace(name="_")), backend, id(rng))
         existing = self._kernel_texts.get(key)
         if existing is not None:
             return existing
         self._kernel_texts[key] = kernel
         self.kernels.append(kernel)
+        self.executors[kernel.name] = executor
         return kernel
 
     def constant_tensor(self, x: np.ndarray) -> Value:

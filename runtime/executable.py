@@ -41,10 +41,13 @@ class Executable:
         return self.unflatten(self.host(*[runtime_argument(args[i]) for i in self.dynamic]))
 
 
-def compile_traced(traced: Any, rng: np.random.Generator, backend: str = "statevector") -> Executable:
-    """Compile every kernel with `backend` and the entry host function to Python."""
-    compile_kernel = _kernel_compiler(backend)
-    kernels = {k.name: compile_kernel(k) for k in traced.module.kernels}
+def compile_traced(traced: Any) -> Executable:
+    """Compile each kernel on its own executor (`traced.executors`: backend and sampling
+    generator of the qjit it came from) and the entry host function to Python."""
+    kernels, rngs = {}, {}
+    for k in traced.module.kernels:
+        backend, rngs[k.name] = traced.executors.get(k.name, ("statevector", None))
+        kernels[k.name] = _kernel_compiler(backend)(k)
     counts = {k.name: len(k.result_types) for k in traced.module.kernels}
-    host = compile_host(traced.module.entry, kernels, rng, counts)
+    host = compile_host(traced.module.entry, kernels, rngs, counts)
     return Executable(host, traced.static, unflattener(traced.out_tree))

@@ -18,8 +18,7 @@ def _host_source(backend: str, n_layers: int, n_wires: int = 4) -> str:
         return kt.expval(kt.PauliZ(0) @ kt.PauliZ(1))
 
     w = np.zeros(kt.StronglyEntanglingLayers.shape(n_layers, n_wires))
-    executable = compile_traced(circuit.trace(w, np.zeros(n_wires)), rng=np.random.default_rng(0),
-                                backend=backend)
+    executable = compile_traced(circuit.trace(w, np.zeros(n_wires)))
     return executable.host.__source__
 
 
@@ -48,5 +47,5 @@ def test_host_source_is_what_the_compiled_call_runs(backend):
         return kt.expval(kt.PauliZ(0))
 
     w = np.random.default_rng(1).normal(size=(2, n_wires, 3))
-    executable = compile_traced(circuit.trace(w), rng=np.random.default_rng(0), backend=backend)
+    executable = compile_traced(circuit.trace(w))
     assert executable((w,)) == pytest.approx(circuit(w), abs=1e-14)
