@@ -10,8 +10,9 @@ ops generically. Rewrites build new ops; nothing mutates.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -190,6 +191,34 @@ def _split_results(cls: type[Op], values: list[Value]) -> dict[str, Any]:
     return {spec.name: v for spec, v in zip(specs, values)}
 
 
+def _flattener(specs: tuple[FieldSpec, ...]) -> Callable[[Op], tuple[Value, ...]]:
+    """A fast `operands`/`results` getter for one op class (the verifier, every pass and the
+    code generators read them for every op)."""
+    names = [spec.name for spec in specs]
+    if not specs:
+        return lambda o: ()
+    if len(specs) == 1:
+        only = names[0]
+        if specs[0].variadic:
+            return lambda o: tuple(getattr(o, only))
+        return lambda o: (getattr(o, only),)
+    if not any(spec.variadic for spec in specs):
+        return operator.attrgetter(*names)  # a tuple of the fields, in order
+    variadic = [spec.variadic for spec in specs]
+
+    def flatten(o: Op) -> tuple[Value, ...]:
+        out: list[Value] = []
+        for n, many in zip(names, variadic):
+            value = getattr(o, n)
+            if many:
+                out.extend(value)
+            else:
+                out.append(value)
+        return tuple(out)
+
+    return flatten
+
+
 def op(name: str):
     """Class decorator: make an op dataclass, record field roles, register it under `name`."""
 
@@ -212,6 +241,8 @@ def op(name: str):
         cls.OPERANDS = tuple(by_role["operand"])
         cls.RESULTS = tuple(by_role["result"])
         cls.ATTRS = tuple(by_role["attr"])
+        cls.operands = property(_flattener(cls.OPERANDS), doc=Op.operands.__doc__)
+        cls.results = property(_flattener(cls.RESULTS), doc=Op.results.__doc__)
         if name in REGISTRY:
             raise TypeError(f"op {name!r} registered twice")
         REGISTRY[name] = cls
