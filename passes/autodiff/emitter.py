@@ -1,13 +1,20 @@
 """A small op emitter for passes that write new host code (autodiff, vjp lowering).
 
-It keeps the op list, shares equal constants and folds the trivial algebra (x + 0,
-x * 1, x * 0 with a finite constant) so that generated gradient code stays readable.
+It keeps the op list, shares equal constants, folds the trivial algebra (x + 0, x * 1,
+an element extracted from a tensor it built) and numbers values: an op equal to one
+already emitted (same op, attributes and operands) is not emitted again, its results
+are reused. Host ops are pure, and a kernel call with shots may share its samples
+between the rows of a Jacobian, as PennyLane's batch does. So the rows of a Jacobian
+(one reverse sweep each) share their shifted kernel calls, and a Hessian's outer sweeps
+share the inner VJPs at each shifted point: 2P kernel evaluations, not one set per row.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+import numpy as np
 
 from ...ir import (
     BINARY_OPS,
@@ -33,18 +40,31 @@ class Emitter:
         self.ops: list[Op] = []
         self._constants: dict[tuple[float, float], Value] = {}
         self.constant_values: dict[Value, float] = {}
+        self._numbered: dict[tuple, Op] = {}
+        self._built: dict[Value, FromElements] = {}
         for o in ops or ():
             self.emit(o)
 
     def emit(self, o: Op) -> Op:
-        """Append `o`; a scalar constant joins the shared constants (for folding)."""
+        """Append `o`; a scalar constant joins the shared constants (for folding), any other
+        op the numbered ones that later equal ops reuse."""
         self.ops.append(o)
-        if isinstance(o, Constant) and isinstance(o.value, float) and o.out.type == F64:
-            key = (o.value, math.copysign(1.0, o.value))
-            if o.value == o.value and key not in self._constants:
-                self._constants[key] = o.out
-                self.constant_values[o.out] = o.value
+        if isinstance(o, Constant):
+            if isinstance(o.value, float) and o.out.type == F64:
+                key = (o.value, math.copysign(1.0, o.value))
+                if o.value == o.value and key not in self._constants:
+                    self._constants[key] = o.out
+                    self.constant_values[o.out] = o.value
+        else:
+            self._numbered.setdefault(_number(o), o)
+            if isinstance(o, FromElements):
+                self._built[o.out] = o
         return o
+
+    def _pure(self, o: Op) -> Op:
+        """`o`, emitted, or the equal op emitted before (whose results then stand for o's)."""
+        existing = self._numbered.get(_number(o))
+        return existing if existing is not None else self.emit(o)
 
     def const(self, x: float) -> Value:
         x = float(x)
@@ -57,14 +77,10 @@ class Emitter:
         return self.constant_values.get(v)
 
     def binary(self, name: str, a: Value, b: Value, hint: str | None = None) -> Value:
-        out = Value(F64, hint)
-        self.emit(BINARY_OPS[name](lhs=a, rhs=b, out=out))
-        return out
+        return self._pure(BINARY_OPS[name](lhs=a, rhs=b, out=Value(F64, hint))).out
 
     def unary(self, name: str, a: Value) -> Value:
-        out = Value(F64)
-        self.emit(UNARY_OPS[name](x=a, out=out))
-        return out
+        return self._pure(UNARY_OPS[name](x=a, out=Value(F64))).out
 
     def add(self, a: Value, b: Value) -> Value:
         if self._known(a) == 0.0:
@@ -101,43 +117,61 @@ class Emitter:
         return self.unary("arith.negf", a)
 
     def extract(self, t: Value, index: tuple[int, ...]) -> Value:
-        out = Value(t.type.element)
-        self.emit(Extract(index=tuple(index), source=t, out=out))
-        return out
+        built = self._built.get(t)
+        if built is not None:  # an element of a tensor built here: the element itself
+            return built.elements[int(np.ravel_multi_index(index, t.type.shape))]
+        return self._pure(Extract(index=tuple(index), source=t, out=Value(t.type.element))).out
 
     def from_elements(self, values: Sequence[Value], shape: tuple[int, ...], hint: str = "t") -> Value:
-        out = Value(tensor(*shape), hint)
-        self.emit(FromElements(elements=tuple(values), out=out))
-        return out
+        return self._pure(FromElements(elements=tuple(values), out=Value(tensor(*shape), hint))).out
 
     def insert(self, scalar: Value, dest: Value, index: tuple[int, ...]) -> Value:
         out = Value(dest.type, dest.name)
-        self.emit(Insert(index=tuple(index), scalar=scalar, dest=dest, out=out))
-        return out
+        return self._pure(Insert(index=tuple(index), scalar=scalar, dest=dest, out=out)).out
 
     def call(self, callee: str, args: Sequence[Value], result_types) -> tuple[Value, ...]:
         outs = tuple(Value(t) for t in result_types)
-        self.emit(Call(callee=SymbolRef(callee), args=tuple(args), out=outs))
-        return outs
+        return self._pure(Call(callee=SymbolRef(callee), args=tuple(args), out=outs)).out
 
     def vjp(self, callee: str, method: str, params: Value, outputs: Sequence[int],
             cotangents: Sequence[Value]) -> Value:
-        out = Value(params.type, "grad")
-        self.emit(VJP(callee=SymbolRef(callee), method=method, outputs=tuple(outputs),
-                      args=(params,), cotangents=tuple(cotangents), out=out))
-        return out
+        return self._pure(VJP(callee=SymbolRef(callee), method=method, outputs=tuple(outputs),
+                              args=(params,), cotangents=tuple(cotangents),
+                              out=Value(params.type, "grad"))).out
 
     def dot(self, weights: Value, values: Value) -> Value:
-        """sum_i weights[i] * values[i] for two scalars or two tensors of one shape."""
+        """sum_i weights[i] * values[i] for two scalars or two tensors of one shape.
+
+        Terms whose weight is the constant 0 are left out: `values` are kernel results,
+        which are finite, and a Jacobian row's one-hot cotangent then costs one term, not
+        one per output element.
+        """
         if not hasattr(weights.type, "shape"):
             return self.mul(weights, values)
         total = self.const(0.0)
-        for index in _indices(weights.type.shape):
-            total = self.add(total, self.mul(self.extract(weights, index), self.extract(values, index)))
+        for index, w in self._nonzero(weights):
+            total = self.add(total, self.mul(w, self.extract(values, index)))
         return total
 
+    def _nonzero(self, t: Value) -> list[tuple[tuple[int, ...], Value]]:
+        """(index, element) of each element of `t` that is not the constant 0."""
+        built = self._built.get(t)
+        shape = t.type.shape
+        if built is None:
+            return [(index, self.extract(t, index)) for index in np.ndindex(*shape)]
+        return [(tuple(int(i) for i in np.unravel_index(flat, shape)), e)
+                for flat, e in enumerate(built.elements) if self._known(e) != 0.0]
 
-def _indices(shape: tuple[int, ...]):
-    import numpy as np
 
-    return list(np.ndindex(*shape))
+def _number(o: Op) -> tuple:
+    """What makes two ops equal for value numbering: kind, attributes and operands."""
+    attrs = tuple((k, _hashable(v)) for k, v in o.attributes().items())
+    return (type(o), attrs, o.operands)
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.tobytes())
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value

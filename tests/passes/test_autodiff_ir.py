@@ -97,3 +97,34 @@ def test_grad_ir_printed_program_runs_to_the_same_gradient(method):
     want_x, want_w = derivative(X, W)
     np.testing.assert_allclose(gx, want_x, rtol=0, atol=1e-12)
     assert gw == pytest.approx(want_w, abs=1e-12)
+
+
+@kt.qjit(wires=3)
+def layer_probs(w):
+    kt.StronglyEntanglingLayers(w, wires=range(3))
+    return kt.probs(wires=range(3))
+
+
+@kt.qjit(wires=3)
+def layer_zz(w):
+    kt.StronglyEntanglingLayers(w, wires=range(3))
+    return kt.expval(kt.Z(0) @ kt.Z(1))
+
+
+W3 = np.random.default_rng(4).uniform(size=(1, 3, 3))
+P = W3.size
+
+
+def test_jacobian_rows_share_one_batch_of_shifted_calls():
+    """Each of the 8 rows of d probs / d w is a reverse sweep; the rows reuse the same 2P
+    shifted circuits (as PennyLane's batch does) instead of 2P each."""
+    module = kt.jacobian(layer_probs, method="parameter-shift").lower(W3)
+    assert len(calls(str(module))) == 2 * P
+    # ...and the Jacobian is right: against the adjoint one (its own sweep per row).
+    np.testing.assert_allclose(kt.jacobian(layer_probs, method="parameter-shift")(W3),
+                               kt.jacobian(layer_probs, method="adjoint")(W3), atol=1e-12)
+
+
+def test_hessian_outer_rows_share_the_inner_vjps_at_each_shifted_point():
+    module = kt.jacobian(kt.grad(layer_zz, method="adjoint")).lower(W3)
+    assert str(module).count("q.vjp") == 2 * P
