@@ -37,9 +37,13 @@ class Derivative(Compiled):
             raise TraceError(f"kt.{kind} takes a function, got {type(f).__name__} {f!r:.40}")
         if method not in METHODS:
             raise TraceError(f"unknown differentiation method {method!r}; use one of {', '.join(METHODS)}")
+        if isinstance(h, bool) or not isinstance(h, (int, float, np.integer, np.floating)) \
+                or not 0 < float(h) < np.inf:
+            raise TraceError(f"kt.{kind}: the finite-difference step h must be a positive number, "
+                             f"got {h!r}")
         self.f, self.kind, self.method, self.h = f, kind, method, float(h)
         self.argnums = argnums
-        self._many = not isinstance(argnums, (int, np.integer))
+        self._many = isinstance(argnums, (tuple, list))
         nums = tuple(argnums) if self._many else (argnums,)
         if not nums or any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in nums):
             raise TraceError(f"kt.{kind}: argnums must be an int or a tuple of ints, got {argnums!r}")
@@ -48,6 +52,24 @@ class Derivative(Compiled):
 
     def __repr__(self) -> str:
         return f"<kt.{self.kind} of {self.f!r} argnums={self.argnums} method={self.method!r}>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(*self._with_defaults(args, kwargs), **kwargs)
+
+    def trace(self, *args: Any, **kwargs: Any) -> Traced:
+        return super().trace(*self._with_defaults(args, kwargs), **kwargs)
+
+    def _with_defaults(self, args: tuple, kwargs: dict) -> tuple:
+        """`args`, extended by the defaults of the parameters argnums names beyond them: argnums
+        indexes the parameters in signature order, whether passed or defaulted."""
+        if kwargs or max(self._nums) < len(args):
+            return args  # with keywords, Compiled binds every parameter, defaults included
+        try:
+            bound = self._signature.bind(*args)
+        except TypeError:
+            return args  # Compiled reports the wrong call
+        bound.apply_defaults()
+        return bound.args
 
     def _trace(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
         primal = self._primal(args, kwnames)
@@ -69,7 +91,8 @@ class Derivative(Compiled):
         out = []
         for a in self._nums:
             if not 0 <= a < len(args):
-                raise TraceError(f"kt.{self.kind}: argnums {a} is out of range for {len(args)} argument(s)")
+                raise TraceError(f"kt.{self.kind}: argnums {a} is out of range for a function of "
+                                 f"{len(args)} argument(s)")
             if static[a]:
                 raise TraceError(
                     f"kt.{self.kind}: argument {names[a]!r} is an integer, which kettle treats as a "

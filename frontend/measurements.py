@@ -31,12 +31,17 @@ class OpaqueResult:
     def __repr__(self) -> str:
         return f"<kt.{self.measurement} result: only known when the circuit runs>"
 
-    def _refuse(self, *args: Any) -> Any:
-        raise TraceError(f"the result of kt.{self.measurement} cannot be computed on inside a "
-                         f"qjit function; return it and process it after the call")
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TraceError(f"the result of kt.{self.measurement} cannot be computed on while kettle "
+                         f"traces (inside a qjit function, or a function being differentiated); "
+                         f"return it from the qjit function and process the array after the call"
+                         + ("; to differentiate, measure kt.expval, kt.var or kt.probs"
+                            if self.measurement == "state" else ""))
 
     __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = __getitem__ = _refuse
-    __truediv__ = __array_ufunc__ = __float__ = __bool__ = _refuse
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
+    __neg__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __len__ = __iter__ = _refuse
+    __array__ = __array_ufunc__ = __array_function__ = __float__ = __complex__ = __bool__ = _refuse
 
 
 def _record(circuit: Circuit, record: MeasurementRecord) -> MeasurementRecord:

@@ -72,7 +72,10 @@ def _leaf_value(trace: HostTrace, x: Any) -> Value:
 
 
 def pack(trace: HostTrace, x: np.ndarray) -> Value:
-    """A tensor value for an array of tracers; the source tensor itself if untouched."""
+    """A tensor value for an array of tracers; the source tensor itself if untouched (a 0-d
+    array is its scalar, as in JAX)."""
+    if x.ndim == 0:
+        return lift(trace, x[()])
     flat = x.reshape(-1)
     first = flat[0]
     if isinstance(first, Tracer) and first.source is not None:

@@ -33,10 +33,11 @@ def differentiate(module: Module, wrt: Sequence[int], kind: str, method: str = "
     em = Emitter([o for o in fn.body if not isinstance(o, Return)])
     wrt_values = [fn.args[i] for i in wrt]
     sweep = ReverseSweep(module, fn, wrt_values, em, method)
+    for r in ret.values:
+        _check_real(r)
     if kind == "jacobian":
         outputs = []
         for r in ret.values:
-            _check_real(r)
             outputs += _jacobian(sweep, em, r, wrt_values)
     else:
         result = _scalar_output(ret.values, kind)
@@ -58,9 +59,11 @@ def _scalar_output(results: tuple[Value, ...], kind: str) -> Value:
 
 
 def _check_real(r: Value) -> None:
-    if r.type != F64 and not (isinstance(r.type, TensorType) and r.type.element == F64):
-        raise MeasurementError(f"an output of type {r.type} has no derivative; differentiate real "
-                               f"numbers and arrays (expval, var, probs and what is computed from them)")
+    if r.type == F64 or (isinstance(r.type, TensorType) and r.type.element == F64):
+        return
+    what = "complex amplitudes (kt.state)" if "c128" in str(r.type) else f"an output of type {r.type}"
+    raise MeasurementError(f"{what} have no derivative in kettle; differentiate real numbers and "
+                           f"arrays: kt.expval, kt.var, kt.probs and what is computed from them")
 
 
 def _zero(ct, a: Value) -> Value:

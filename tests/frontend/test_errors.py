@@ -320,7 +320,7 @@ def test_measurement_inside_adjoint_or_ctrl_raises(backend, transform):
 
 def test_result_of_sample_cannot_be_computed_on(backend):
     circuit = qjit_of(backend, lambda: kt.sample(wires=[0]) + 1, shots=10)
-    with raises(kt.TraceError, "kt.sample cannot be computed on", "process it after the call"):
+    with raises(kt.TraceError, "kt.sample cannot be computed on", "process the array after the call"):
         circuit()
 
 

@@ -386,8 +386,16 @@ def test_grad_error_state_has_no_derivative():
         kt.RX(x, wires=0)
         return kt.state()
 
-    with pytest.raises(kt.MeasurementError, match=r"c128> has no derivative.*expval, var, probs"):
-        kt.jacobian(state)(0.3)
+    for derivative in (kt.grad, kt.jacobian):
+        with pytest.raises(kt.MeasurementError, match=r"complex amplitudes \(kt\.state\) have no "
+                                                      r"derivative.*kt\.expval, kt\.var, kt\.probs"):
+            derivative(state)(0.3)
+    # Computing on a state inside a differentiated cost: refused at the operation, NumPy included.
+    for cost in (lambda x: abs(state(x)[0]) ** 2, lambda x: np.vdot(state(x), np.ones(2)).real):
+        with pytest.raises(kt.TraceError, match=r"kt\.state cannot be computed on while kettle traces "
+                                                r"\(inside a qjit function, or a function being "
+                                                r"differentiated\).*measure kt\.expval"):
+            kt.grad(cost)(0.3)
 
 
 def test_grad_error_unknown_method_lists_the_methods():
@@ -399,9 +407,31 @@ def test_grad_error_unknown_method_lists_the_methods():
 
 
 def test_grad_error_argnums_out_of_range():
-    with pytest.raises(kt.TraceError, match=r"argnums 2 is out of range for 2 argument\(s\)"):
+    with pytest.raises(kt.TraceError, match=r"argnums 2 is out of range for a function of 2 argument\(s\)"):
         kt.grad(with_int, argnums=2)(0.3, 2)
     with pytest.raises(kt.TraceError, match=r"argnums 5 is out of range"):
         kt.grad(with_int, argnums=(0, 5))(0.3, 2.0)
-    with pytest.raises(kt.TraceError, match=r"argnums must be an int or a tuple of ints, got 'x'"):
-        kt.grad(with_int, argnums="x")
+    for bad in ("x", None, 0.0, ()):
+        with pytest.raises(kt.TraceError, match=r"argnums must be an int or a tuple of ints, got"):
+            kt.grad(with_int, argnums=bad)
+
+
+@pytest.mark.parametrize("h", [0.0, -1e-3, float("nan"), float("inf"), "1e-3", True])
+def test_grad_error_finite_difference_step_must_be_a_positive_number(h):
+    with pytest.raises(kt.TraceError, match=r"the finite-difference step h must be a positive number"):
+        kt.grad(with_int, method="finite-diff", h=h)
+
+
+def test_argnums_counts_parameters_in_signature_order_defaults_included():
+    """As when b is passed, positionally or by keyword: d (s(a) * b) / d b = s(a)."""
+    def f(a, b=0.25):
+        return with_int(a, 1) * b
+
+    expected = with_int(0.3, 1)
+    for args, kwargs in (((0.3,), {}), ((0.3, 0.25), {}), ((0.3,), {"b": 0.25})):
+        assert np.isclose(kt.grad(f, argnums=1)(*args, **kwargs), expected, atol=1e-12)
+
+
+def test_a_zero_dimensional_array_output_is_a_scalar():
+    assert np.isclose(kt.grad(lambda x: np.array(with_int(x, 1)))(0.3),
+                      kt.grad(lambda x: with_int(x, 1))(0.3), atol=1e-15)
