@@ -1,8 +1,9 @@
 """How call arguments are read: which are traced (numbers, arrays) and which are static.
 
 Floats and arrays of numbers are traced: new values of the same shapes reuse the compiled
-program. Python ints and bools are static: they are baked into the trace (so they can
-drive Python control flow, like a number of layers) and are part of the cache key.
+program. Python ints, bools, strings and None are static: they are baked into the trace
+(so they can drive Python control flow, like a number of layers or a rotation name) and
+are part of the cache key, with their type (True and 1 compile differently).
 """
 
 from __future__ import annotations
@@ -26,16 +27,17 @@ def signature_key(args: tuple) -> tuple:
             key.append((a.shape, a.dtype.char))
         elif t is float:
             key.append(SCALAR)
-        elif t is int or t is bool:
-            key.append(("static", a))
+        elif t is int or t is bool or t is str or a is None:
+            key.append(("static", t, a))
         else:
             key.append(_slow_key(a))
     return tuple(key)
 
 
 def _slow_key(a: Any) -> Any:
-    if isinstance(a, (bool, int, np.integer, np.bool_)):
-        return ("static", a.item() if isinstance(a, np.generic) else a)
+    if isinstance(a, (bool, int, str, np.integer, np.bool_, np.str_)):
+        value = a.item() if isinstance(a, np.generic) else a
+        return ("static", type(value), value)
     if isinstance(a, (float, np.floating)):
         return SCALAR
     array = as_array(a)
@@ -55,13 +57,14 @@ def as_array(a: Any, name: str = "argument") -> np.ndarray:
     if array is None or array.dtype.kind not in "fiub":
         kind = "complex numbers" if array is not None and array.dtype.kind == "c" else type(a).__name__
         raise TraceError(f"{name} is {kind} ({a!r:.60}); qjit functions take real numbers, arrays "
-                         f"of real numbers, and Python ints for static settings")
+                         f"of real numbers, and Python ints, bools, strings or None for static "
+                         f"settings")
     return array.astype(float, copy=False)
 
 
 def trace_argument(trace: HostTrace, a: Any, name: str) -> tuple[Value | None, Any]:
     """(host argument value or None if static, what the traced function receives)."""
-    if isinstance(a, (bool, int, np.integer, np.bool_)):
+    if a is None or isinstance(a, (bool, int, str, np.integer, np.bool_, np.str_)):
         return None, a
     if isinstance(a, (float, np.floating)):
         value = Value(F64, name)

@@ -126,16 +126,16 @@ class AdamOptimizer(GradientDescentOptimizer):
 
 
 def trainable_positions(args: tuple) -> tuple[int, ...]:
-    """Positions of the trainable arguments: all but Python/NumPy ints and bools (static).
+    """Positions of the trainable arguments: all but the static ones (ints, bools, strings, None).
 
     Raises:
         TraceError: nothing to train.
     """
     positions = tuple(i for i, a in enumerate(args)
-                      if not isinstance(a, (bool, int, np.integer, np.bool_)))
+                      if a is not None and not isinstance(a, (bool, int, str, np.integer, np.bool_, np.str_)))
     if not positions:
-        raise TraceError("the optimiser has nothing to train: every argument is an int (a static "
-                         "setting); pass the parameters as floats or float arrays")
+        raise TraceError("the optimiser has nothing to train: every argument is a static setting "
+                         "(an int, bool, string or None); pass the parameters as floats or float arrays")
     return positions
 
 

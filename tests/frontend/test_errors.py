@@ -180,11 +180,9 @@ def test_sampling_without_shots_raises(backend, name):
 
 
 BAD_ARGUMENTS = {
-    "string": ("a", "str"),
     "dict": ({"a": 1.0}, "dict"),
     "complex_array": (np.array([1j, 2.0]), "complex numbers"),
     "complex_scalar": (1 + 2j, "complex numbers"),
-    "none": (None, "NoneType"),
     "ragged_list": ([[1.0], [1.0, 2.0]], "list"),
 }
 
@@ -198,6 +196,18 @@ def test_argument_not_real_numbers_raises(backend, case):
         return kt.expval(kt.PauliZ(0))
 
     with raises(kt.TraceError, "argument 'angle'", kind, "real numbers"):
+        circuit(value)
+
+
+@pytest.mark.parametrize("value", ["a", None])
+def test_a_static_string_or_none_used_as_an_angle_raises(backend, value):
+    """Strings and None are static settings; used as a gate parameter they are refused there."""
+    @kt.qjit(wires=1, backend=backend)
+    def circuit(angle):
+        kt.RX(angle, wires=0)
+        return kt.expval(kt.PauliZ(0))
+
+    with raises(kt.TraceError, "RX: a parameter must be a real number", type(value).__name__):
         circuit(value)
 
 
@@ -377,3 +387,10 @@ def test_unknown_or_missing_named_gate_parameter_raises():
         kt.RX(phi=0.3, theta=1.0, wires=0)
     with raises(kt.ShapeError, "missing parameter 'omega'"):
         kt.Rot(0.1, theta=0.2, wires=0)
+
+
+@pytest.mark.parametrize("wires", [40, 70])
+def test_a_state_too_large_for_the_machine_names_its_size(backend, wires):
+    circuit = qjit_of(backend, lambda: kt.expval(kt.Z(0)), wires=wires)
+    with raises(kt.BackendError, f"has {wires} qubits", "GiB", "use fewer wires"):
+        circuit()

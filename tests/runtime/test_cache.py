@@ -159,3 +159,29 @@ def test_too_many_arguments_is_a_trace_error(backend):
 
     with pytest.raises(kt.TraceError, match="too many positional arguments"):
         f(0.5, 1)
+
+
+def test_cache_static_true_and_one_compile_apart(backend):
+    """True == 1 and they hash alike, but a function may branch on the type: not one entry."""
+    @kt.qjit(wires=1, backend=backend)
+    def f(x, flag):
+        kt.RX(x if flag is True else 0.0, wires=0)
+        return kt.expval(kt.Z(0))
+
+    assert np.isclose(f(0.5, True), np.cos(0.5))
+    assert np.isclose(f(0.5, 1), 1.0)
+
+
+def test_strings_and_none_are_static_settings_with_defaults_by_keyword(backend):
+    """Non-numeric defaults stay static whether the call binds them (a keyword) or not."""
+    @kt.qjit(wires=1, backend=backend)
+    def f(x, scale=1.0, rotation="X", init=None):
+        if init is not None:
+            kt.Hadamard(wires=0)
+        kt.RX(scale * x, wires=0) if rotation == "X" else kt.RY(scale * x, wires=0)
+        return kt.expval(kt.Z(0))
+
+    assert np.isclose(f(0.3), np.cos(0.3))
+    assert np.isclose(f(0.3, scale=2.0), np.cos(0.6))
+    assert np.isclose(f(0.3, rotation="Y"), np.cos(0.3))
+    assert np.isclose(f(0.3, init="plus", rotation="Y"), -np.sin(0.3))  # RY after H: <Z> = -sin
