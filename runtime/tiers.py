@@ -77,10 +77,13 @@ class TieredKernel:
         self.program = statevector_kernel(fn)  # lowering: fast, and raises BackendErrors now
         self._fallback: object | None = reference_kernel(fn)
         self._loading: Future = _background().submit(_load, self.program)
+        self._lock = threading.Lock()
 
     def run(self, params: np.ndarray | None, rng: np.random.Generator | None = None) -> tuple:
-        if self._fallback is not None and not self._loading.done():
-            fallback, self._fallback = self._fallback, None
+        with self._lock:  # one caller takes the fallback; a concurrent one waits for the load
+            fallback = self._fallback if not self._loading.done() else None
+            self._fallback = None
+        if fallback is not None:
             return fallback.run(params, rng)
         self._loading.result()  # waits for the load; re-raises a failed one
         self.run = self.program.run  # type: ignore[method-assign]

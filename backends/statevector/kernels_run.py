@@ -90,7 +90,6 @@ def run_program(code, params, rpool, cpool, state, task):
         regs[i] = params[i]
     for i in range(len(rpool)):
         regs[n + i] = rpool[i]
-    out = np.zeros(code[O.H_OUT_SIZE])
     nq = code[O.H_QUBITS]
     if len(task) == 0:
         mats = cpool.copy()
@@ -104,6 +103,9 @@ def run_program(code, params, rpool, cpool, state, task):
         mats = cpool
         start, end = task[0], task[1]
     bits = task[4:] if len(task) > 4 else task[:0]
+    # Measurements read the whole state, so only a whole-state run writes results: a chunk
+    # task must not allocate (and zero) an output as long as a 2^n-entry probs vector.
+    out = np.zeros(code[O.H_OUT_SIZE] if len(bits) == 0 else 0)
     first, last = (task[2], task[3]) if len(bits) > 0 else (0, 1)
     if len(bits) > 0:
         offs, rest = chunk_layout(nq, bits)
