@@ -11,8 +11,9 @@ from typing import Any
 
 from ..ir import C128, F64, I64, MeasurementError, TraceError, Value, tensor
 from .circuit import Circuit, MeasurementRecord, require_circuit
+from .large_result import LargeResult, tensor_result
 from .observables import Hermitian, Observable, PauliSum, as_observable, dense
-from .tracing import Tracer, TracerArray, tensor_tracer
+from .tracing import Tracer, TracerArray
 
 
 class OpaqueResult:
@@ -73,7 +74,7 @@ def var(op: Any) -> Tracer:
     return Tracer(circuit.trace, record.result)
 
 
-def probs(wires: Any = None, op: Any = None) -> TracerArray:
+def probs(wires: Any = None, op: Any = None) -> TracerArray | LargeResult:
     """Probabilities of the basis states of `wires` (default: all), first wire most significant."""
     circuit = require_circuit("probs")
     if op is not None:
@@ -82,7 +83,7 @@ def probs(wires: Any = None, op: Any = None) -> TracerArray:
     chosen = _wires_or_all(circuit, wires, "probs")
     record = _record(circuit, MeasurementRecord("probs", Value(tensor(2 ** len(chosen)), "probs"),
                                                 wires=chosen))
-    return tensor_tracer(circuit.trace, record.result, (2 ** len(chosen),))
+    return tensor_result(circuit.trace, record.result, (2 ** len(chosen),))
 
 
 def sample(obs: Any = None, wires: Any = None, *, op: Any = None) -> OpaqueResult:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..ir import TraceError, Value, tensor
 from ..ir.tensors import FromElements
+from .large_result import LargeResult
 from .measurements import OpaqueResult
 from .observables import eigenvalues
 from .tracing import HostTrace, Tracer, is_number, lift
@@ -61,6 +62,8 @@ def _format(x: Any) -> tuple | None:
 def _leaf_value(trace: HostTrace, x: Any) -> Value:
     if isinstance(x, OpaqueResult):
         return x.record.result
+    if isinstance(x, LargeResult):
+        return x.value
     if isinstance(x, Tracer) or is_number(x):
         return lift(trace, x)
     if isinstance(x, np.ndarray) and x.dtype == object:
