@@ -20,6 +20,7 @@ from ..ir import quantum as Q
 from ..ir.function import Function, Return
 from ..ir.gates import controlled_matrix
 from ..ir.tensors import Extract, FromElements
+from .memory import check_state_fits
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
 
 
@@ -172,6 +173,7 @@ class ReferenceKernel:
 
 def compile_kernel(fn: Function) -> ReferenceKernel:
     """The reference backend's entry point: the interpreter behind `run(params, rng)`."""
+    check_state_fits(fn, "reference")
     return ReferenceKernel(fn)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import BackendError, Function
+from ..memory import check_state_fits
 from . import opcodes as O
 from .blocking import chunk_bits, group_actions, wire_budget
 from .encode import Encoder, assemble
@@ -48,6 +49,7 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
     """
+    check_state_fits(fn, "statevector")
     options = Options(block_from, chunk_qubits, fuse_from)
     lowered = lower(fn)
     enc = Encoder(lowered.scalars, lowered.cpool)
