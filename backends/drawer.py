@@ -41,7 +41,7 @@ def draw_kernel(fn: Function, params: np.ndarray | None = None, decimals: int = 
     ends = _measurement_labels(fn, wires_of)
     lines = []
     for w in range(n):
-        row = f"{w}: ─"
+        row = f"{w:>{len(str(n - 1))}}: ─"  # labels right-aligned, as PennyLane draws 10+ wires
         for col in columns:
             width = max(len(c) for c in col.values())
             row += col.get(w, "").ljust(width, "─") + "─"

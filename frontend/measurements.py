@@ -15,6 +15,9 @@ from .large_result import LargeResult, tensor_result
 from .observables import Hermitian, Observable, PauliSum, as_observable, dense
 from .tracing import Tracer, TracerArray
 
+_ARRAY_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "size", "T", "real", "imag", "sum", "mean",
+                               "reshape", "flatten", "ravel", "astype", "tolist", "item", "conj"})
+
 
 class OpaqueResult:
     """A sample/counts/state result: returned to the caller as is, not computed on."""
@@ -43,6 +46,11 @@ class OpaqueResult:
     __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _refuse
     __neg__ = __abs__ = __lt__ = __le__ = __gt__ = __ge__ = __len__ = __iter__ = _refuse
     __array__ = __array_ufunc__ = __array_function__ = __float__ = __complex__ = __bool__ = _refuse
+
+    def __getattr__(self, name: str) -> Any:  # .shape, .sum(), ...: not known while tracing
+        if name in _ARRAY_ATTRIBUTES:
+            self._refuse()
+        raise AttributeError(name)
 
 
 def _record(circuit: Circuit, record: MeasurementRecord) -> MeasurementRecord:
@@ -159,4 +167,8 @@ def state() -> OpaqueResult:
 def _wires_or_all(circuit: Circuit, wires: Any, what: str) -> tuple[int, ...]:
     if wires is None:
         return tuple(range(circuit.wires))
-    return circuit.check_wires(wires, f"kt.{what}")
+    chosen = circuit.check_wires(wires, f"kt.{what}")
+    if not chosen:
+        raise MeasurementError(f"kt.{what}(wires=[]) measures no wire; pass at least one wire, "
+                               f"or wires=None (the default) for all of them")
+    return chosen

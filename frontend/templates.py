@@ -14,6 +14,20 @@ from .operations import CNOT, RX, RY, RZ, Rot
 _ROTATIONS = {"X": RX, "Y": RY, "Z": RZ}
 
 
+def _rotation_gate(rotation: Any) -> Any:
+    """BasicEntanglerLayers' rotation: a gate class (PennyLane's `rotation=qml.RY`) or its name."""
+    if rotation is None:
+        return RX
+    if isinstance(rotation, str):
+        name = rotation.upper().removeprefix("R")
+        if name in _ROTATIONS:
+            return _ROTATIONS[name]
+    elif rotation in (RX, RY, RZ):
+        return rotation
+    raise TraceError(f"BasicEntanglerLayers: rotation must be kt.RX, kt.RY or kt.RZ (or 'X', 'Y', 'Z'), "
+                     f"got {rotation!r}")
+
+
 def _weights(x: Any, name: str) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x
@@ -51,7 +65,7 @@ class BasicEntanglerLayers:
     def __init__(self, weights: Any, wires: Any = None, rotation: Any = None, id: str | None = None):
         weights = _weights(weights, "BasicEntanglerLayers")
         wires = normalize_wires(wires, "BasicEntanglerLayers")
-        rotation = rotation or RX
+        rotation = _rotation_gate(rotation)
         if weights.ndim != 2 or weights.shape[1] != len(wires):
             raise ShapeError(f"BasicEntanglerLayers: weights must have shape (n_layers, {len(wires)}) "
                              f"for {len(wires)} wires, got {weights.shape}; see "

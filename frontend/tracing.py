@@ -205,7 +205,7 @@ def lift(trace: HostTrace, x: Any) -> Value:
             raise TraceError("a traced value escaped the function it was traced in "
                              "(stored in a global or a closure?); pass it as an argument instead.")
         return x.value
-    if is_number(x) or isinstance(x, bool):
+    if is_number(x) or isinstance(x, (bool, np.bool_)):
         return trace.constant(float(x))
     if isinstance(x, np.ndarray) and x.shape == ():
         return lift(trace, x[()])
@@ -248,7 +248,17 @@ def unary(name: str, a: Any) -> Any:
 
 
 def _is_scalar_operand(x: Any) -> bool:
-    return isinstance(x, Tracer) or is_number(x) or (isinstance(x, np.ndarray) and x.shape == ())
+    """A Tracer, a real number (bools count as 0 and 1, as in Python) or a 0-d array.
+
+    Raises:
+        TraceError: a complex number (traced values are real).
+    """
+    if isinstance(x, (complex, np.complexfloating)):
+        raise TraceError(f"complex number {x!r} in traced arithmetic: traced values are real; "
+                         f"build complex quantities from real ones after the call, or use a "
+                         f"gate or observable that holds them (kt.QubitUnitary, kt.Hermitian)")
+    return (isinstance(x, Tracer) or is_number(x) or isinstance(x, (bool, np.bool_))
+            or (isinstance(x, np.ndarray) and x.shape == ()))
 
 
 _FOLD_BINARY: dict[str, Callable[[Any, Any], Any]] = dict(BINARY_FUNCTIONS)
@@ -333,7 +343,15 @@ class TracerArray(np.ndarray):
         return apply_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        result = super().__array_function__(func, types, args, kwargs)
+        try:
+            result = super().__array_function__(func, types, args, kwargs)
+        except (TypeError, AttributeError, ValueError) as exc:
+            if isinstance(exc, TraceError):
+                raise
+            raise TraceError(f"np.{func.__name__} on a traced array failed inside NumPy ({exc}); "
+                             f"traced arrays support element-wise math (+ - * / **, np.sin, np.exp, "
+                             f"...), indexing, reshaping, sums and products; compute the rest on "
+                             f"the results after the call") from None
         if isinstance(result, np.ndarray) and result.dtype == object and result.ndim:
             return result.view(TracerArray)
         return result

@@ -32,7 +32,8 @@ def resources(fn: Function) -> dict[str, Any]:
             level = 1 + max(depth_of[q] for q in o.qubits)
             depth_of.update({q: level for q in o.out})
         elif isinstance(o, Q.MEASUREMENTS):
-            measurements[o.name.removeprefix("q.")] += 1
+            name = o.name.removeprefix("q.")
+            measurements["sample" if name == "bits" else name] += 1  # bits: samples of wires
     return {
         "num_wires": n_wires,
         "num_gates": sum(gate_types.values()),

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..backends.drawer import draw_kernel
 from ..backends.reference import kernel_arguments
+from ..ir import TraceError
 from ..passes.resources import resources
 
 
@@ -15,6 +16,8 @@ def draw(qfn: Any, decimals: int = 2) -> Callable[..., str]:
 
     Parameters show the values this call feeds them.
     """
+
+    _check_compiled(qfn, "draw")
 
     def drawer(*args: Any, **kwargs: Any) -> str:
         traced = qfn.trace(*args, **kwargs)
@@ -34,9 +37,17 @@ def draw(qfn: Any, decimals: int = 2) -> Callable[..., str]:
 def specs(qfn: Any) -> Callable[..., dict[str, Any]]:
     """`kt.specs(circuit)(*args)`: gate counts, depth, parameters and measurements."""
 
+    _check_compiled(qfn, "specs")
+
     def counter(*args: Any, **kwargs: Any) -> dict[str, Any]:
         module = qfn.lower(*args, **kwargs)
         found = [resources(k) for k in module.kernels]
         return found[0] if len(found) == 1 else {k.name: r for k, r in zip(module.kernels, found)}
 
     return counter
+
+
+def _check_compiled(qfn: Any, what: str) -> None:
+    if not (hasattr(qfn, "trace") and hasattr(qfn, "lower")):
+        raise TraceError(f"kt.{what} takes a qjit function (or kt.grad/kt.jacobian of one), got "
+                         f"{type(qfn).__name__} {qfn!r:.50}; decorate the circuit with @kt.qjit(wires=...)")

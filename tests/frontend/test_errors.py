@@ -394,3 +394,53 @@ def test_a_state_too_large_for_the_machine_names_its_size(backend, wires):
     circuit = qjit_of(backend, lambda: kt.expval(kt.Z(0)), wires=wires)
     with raises(kt.BackendError, f"has {wires} qubits", "GiB", "use fewer wires"):
         circuit()
+
+
+def test_complex_numbers_in_traced_arithmetic_are_refused(backend):
+    circuit = qjit_of(backend, lambda x: kt.expval(kt.Z(0)) * 1j + x, wires=1)
+    with raises(kt.TraceError, "complex number 1j in traced arithmetic", "traced values are real"):
+        circuit(0.3)
+
+
+def test_bools_in_traced_arithmetic_are_zero_and_one(backend):
+    circuit = qjit_of(backend, lambda x: kt.expval(kt.Z(0)) * True + x * False, wires=1)
+    assert circuit(0.3) == 1.0
+
+
+def test_numpy_functions_traced_arrays_do_not_support_raise_trace_errors(backend):
+    def body(x):
+        kt.RX(np.linalg.det(x.reshape(2, 2)), wires=0)
+        return kt.expval(kt.Z(0))
+
+    with raises(kt.TraceError, "np.det on a traced array failed inside NumPy",
+                "compute the rest on the results after the call"):
+        qjit_of(backend, body, wires=1)(np.ones(4))
+
+
+def test_array_attributes_of_a_sample_are_refused_while_tracing(backend):
+    circuit = qjit_of(backend, lambda: kt.sample(wires=[0]).shape, wires=1, shots=5)
+    with raises(kt.TraceError, "kt.sample cannot be computed on while kettle traces"):
+        circuit()
+
+
+def test_probs_of_no_wires_is_an_error(backend):
+    with raises(kt.MeasurementError, "kt.probs(wires=[]) measures no wire", "wires=None"):
+        qjit_of(backend, lambda: kt.probs(wires=[]))()
+
+
+@pytest.mark.parametrize("inspect", [kt.draw, kt.specs])
+def test_draw_and_specs_of_a_plain_function_say_to_decorate_it(inspect):
+    with raises(kt.TraceError, f"kt.{inspect.__name__} takes a qjit function", "@kt.qjit(wires=...)"):
+        inspect(lambda x: x)
+
+
+@pytest.mark.parametrize("rotation", ["Y", "RY", kt.RY])
+def test_basic_entangler_rotation_by_name_or_class(backend, rotation):
+    def body(w):
+        kt.BasicEntanglerLayers(w, wires=[0], rotation=rotation)
+        return kt.expval(kt.Z(0))
+
+    assert np.isclose(qjit_of(backend, body, wires=1)(np.array([[0.4]])), np.cos(0.4))
+    with raises(kt.TraceError, "rotation must be kt.RX, kt.RY or kt.RZ"):
+        qjit_of(backend, lambda w: (kt.BasicEntanglerLayers(w, wires=[0], rotation="W"),
+                                    kt.expval(kt.Z(0)))[1], wires=1)(np.array([[0.4]]))
