@@ -45,6 +45,7 @@ class Compiled:
         self._signature = inspect.signature(fn)
         self._name = symbol_name(name)
         self._cache: dict[tuple, Any] = {}
+        self._bind_plans: dict[tuple, tuple] = {}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         kwnames: tuple[str, ...] = ()
@@ -73,13 +74,25 @@ class Compiled:
         return executable
 
     def _bind(self, args: tuple, kwargs: dict) -> tuple[tuple, tuple[str, ...]]:
-        """All arguments, defaults included, as (positional..., keyword...) and the keyword names."""
-        try:
-            bound = self._signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TraceError(f"{self._name}: {exc}") from None
-        bound.apply_defaults()
-        return bound.args + tuple(bound.kwargs.values()), tuple(bound.kwargs)
+        """All arguments, defaults included, as (positional..., keyword...) and the keyword names.
+
+        inspect's binding costs ~20 us, more than a compiled call; it runs once per call
+        shape (number of positional arguments, keyword names) on placeholders, and its plan
+        (where each bound argument comes from, or its default) serves later calls.
+        """
+        shape = (len(args), tuple(kwargs))
+        plan = self._bind_plans.get(shape)
+        if plan is None:
+            try:
+                bound = self._signature.bind(*map(_Positional, range(len(args))),
+                                             **{k: _Keyword(k) for k in kwargs})
+            except TypeError as exc:
+                raise TraceError(f"{self._name}: {exc}") from None
+            bound.apply_defaults()
+            plan = self._bind_plans[shape] = (bound.args + tuple(bound.kwargs.values()), tuple(bound.kwargs))
+        sources, kwnames = plan
+        return tuple(args[s.index] if type(s) is _Positional else kwargs[s.name] if type(s) is _Keyword
+                     else s for s in sources), kwnames
 
     def _arg_names(self, n_positional: int, kwnames: tuple[str, ...]) -> list[str]:
         names = [p.name for p in self._signature.parameters.values()
@@ -130,6 +143,20 @@ class Compiled:
                              f"please report it") from exc
         entry_args = tuple(a for a, s in zip(args, static) if not s)
         return Traced(module, tuple(static), out_tree, entry_args, dict(trace.executors))
+
+
+@dataclass(frozen=True)
+class _Positional:
+    """A binding plan's placeholder: the call's positional argument `index`."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    """A binding plan's placeholder: the call's keyword argument `name`."""
+
+    name: str
 
 
 def call_with(fn: Callable, args: list, kwnames: tuple[str, ...]) -> Any:

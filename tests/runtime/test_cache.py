@@ -185,3 +185,18 @@ def test_strings_and_none_are_static_settings_with_defaults_by_keyword(backend):
     assert np.isclose(f(0.3, scale=2.0), np.cos(0.6))
     assert np.isclose(f(0.3, rotation="Y"), np.cos(0.3))
     assert np.isclose(f(0.3, init="plus", rotation="Y"), -np.sin(0.3))  # RY after H: <Z> = -sin
+
+
+def test_keyword_calls_bind_each_call_s_own_values(backend):
+    """The binding plan is cached per call shape; the values must still come from each call."""
+    @kt.qjit(wires=2, backend=backend)
+    def f(a, b=0.5, *rest, c=0.25, **extra):
+        kt.RX(a + sum(rest), wires=0)
+        kt.RY(b * c + sum(extra.values()), wires=1)
+        return kt.expval(kt.Z(0)), kt.expval(kt.Z(1))
+
+    for a, b, c in [(0.1, 0.2, 0.3), (0.4, 0.5, 0.6)]:
+        assert np.allclose(f(a, b=b, c=c), (np.cos(a), np.cos(b * c)))
+        assert np.allclose(f(b=b, a=a, c=c), (np.cos(a), np.cos(b * c)))
+        assert np.allclose(f(a, c=c), (np.cos(a), np.cos(0.5 * c)))
+        assert np.allclose(f(a, b, 0.3, c=c, d=0.2), (np.cos(a + 0.3), np.cos(b * c + 0.2)))
