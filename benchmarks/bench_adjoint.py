@@ -20,28 +20,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from timing import per_call  # noqa: E402
-from workloads import weights_for  # noqa: E402
+from workloads import kernel_ir, weights_for  # noqa: E402
 
 from kettle.backends.statevector import compile_kernel  # noqa: E402
-from kettle.ir import Function  # noqa: E402
-from kettle.ir.builder import KernelBuilder  # noqa: E402
 
 
 def _zz_chain(wires: int) -> list[str]:
     return [f"Z{i} Z{i + 1}" for i in range(wires - 1)]
 
 
-def strongly_entangling(wires: int, layers: int, words: list[str]) -> Function:
-    """PennyLane's StronglyEntanglingLayers with its default ranges, then expval of `words`."""
-    b = KernelBuilder("sel", wires, layers * wires * 3)
-    for layer in range(layers):
-        for i in range(wires):
-            s = (layer * wires + i) * 3
-            b.gate("Rot", [i], [b.param(s), b.param(s + 1), b.param(s + 2)])
-        r = layer % (wires - 1) + 1
-        for i in range(wires):
-            b.gate("CNOT", [i, (i + r) % wires])
-    return b.build([b.expval(b.obs(words, list(range(wires))))])
 
 
 def lightning_gradient(wires: int, words: list[str]):
@@ -68,7 +55,7 @@ def lightning_gradient(wires: int, words: list[str]):
 def bench(name: str, wires: int, layers: int, words: list[str]) -> None:
     weights = weights_for(name)
     flat = weights.reshape(-1)
-    program = compile_kernel(strongly_entangling(wires, layers, words))
+    program = compile_kernel(kernel_ir(wires, layers, words))
     start = time.perf_counter()
     program.vjp(flat, (1.0,))  # lowers the adjoint program, loads (or compiles) its entry
     first = time.perf_counter() - start
@@ -89,11 +76,11 @@ MEMORY_SCRIPT = """
 import resource, sys
 import numpy as np
 sys.path.insert(0, {here!r})
-from bench_adjoint import strongly_entangling
+from workloads import kernel_ir
 from kettle.backends.statevector import compile_kernel
 n = {wires}
-compile_kernel(strongly_entangling(3, 2, ["Z0"])).vjp(np.zeros(18), (1.0,))  # load the kernels
-program = compile_kernel(strongly_entangling(n, 2, ["Z0"]))
+compile_kernel(kernel_ir(3, 2)).vjp(np.zeros(18), (1.0,))  # load the kernels
+program = compile_kernel(kernel_ir(n, 2))
 w = np.zeros(6 * n)
 program.run(w)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -16,30 +16,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from timing import per_call  # noqa: E402
-from workloads import pennylane_circuit, weights_for  # noqa: E402
+from workloads import kernel_ir, pennylane_circuit, weights_for  # noqa: E402
 
 from kettle.backends.statevector import compile_kernel  # noqa: E402
-from kettle.ir import Function  # noqa: E402
-from kettle.ir.builder import KernelBuilder  # noqa: E402
-
-
-def strongly_entangling(wires: int, layers: int) -> Function:
-    """PennyLane's StronglyEntanglingLayers with its default ranges, then expval(Z0)."""
-    b = KernelBuilder("sel", wires, layers * wires * 3)
-    for layer in range(layers):
-        for i in range(wires):
-            s = (layer * wires + i) * 3
-            b.gate("Rot", [i], [b.param(s), b.param(s + 1), b.param(s + 2)])
-        r = layer % (wires - 1) + 1
-        for i in range(wires):
-            b.gate("CNOT", [i, (i + r) % wires])
-    return b.build([b.expval(b.obs(["Z0"], [0]))])
 
 
 def bench(name: str) -> None:
     weights = weights_for(name)
     layers, wires = weights.shape[:2]
-    kernel = strongly_entangling(wires, layers)
+    kernel = kernel_ir(wires, layers)
     start = time.perf_counter()
     program = compile_kernel(kernel)
     lowering = time.perf_counter() - start

@@ -7,11 +7,13 @@ W3: 20 and 22 qubits, 2 layers, expval(Z0).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 import kettle as kt
+from kettle.ir import Function
+from kettle.ir.builder import KernelBuilder
 
 WORKLOADS = {"W1": (4, 2), "W2": (12, 4), "W3-20": (20, 2), "W3-22": (22, 2)}
 
@@ -71,3 +73,18 @@ def pennylane_circuit(name: str, device: str, diff_method: str = "best"
         return qml.expval(qml.Z(0))
 
     return circuit
+
+
+def kernel_ir(wires: int, layers: int, words: Sequence[str] = ("Z0",)) -> Function:
+    """The workload's circuit built directly as an IR kernel (for backend-only benchmarks):
+    PennyLane's StronglyEntanglingLayers with its default ranges, then expval of the sum of
+    `words` (Pauli words over local indices 0..wires-1)."""
+    b = KernelBuilder("sel", wires, layers * wires * 3)
+    for layer in range(layers):
+        for i in range(wires):
+            s = (layer * wires + i) * 3
+            b.gate("Rot", [i], [b.param(s), b.param(s + 1), b.param(s + 2)])
+        r = layer % (wires - 1) + 1
+        for i in range(wires):
+            b.gate("CNOT", [i, (i + r) % wires])
+    return b.build([b.expval(b.obs(list(words), list(range(wires))))])

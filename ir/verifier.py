@@ -129,26 +129,26 @@ def _check_types(o: Op, where: _Where) -> None:
                 where.fail(f"result {spec.name!r} must be {spec.constraint}, got {v.type}")
 
 
-def _check_call(o: Call, module: Module, where: _Where) -> None:
+def _kernel_callee(o: Call | VJP, module: Module, where: _Where, verb: str) -> Function:
+    """The kernel `o` targets, checked to exist, to be a kernel and to take `o`'s arguments."""
     if o.callee.name not in module:
-        where.fail(f"calls unknown function @{o.callee.name}")
+        where.fail(f"{verb} unknown function @{o.callee.name}")
     callee = module[o.callee.name]
     if not callee.is_kernel:
-        where.fail(f"q.call targets kernels; @{callee.name} is a {callee.kind}")
+        where.fail(f"{o.name} targets kernels; @{callee.name} is a {callee.kind}")
     if tuple(a.type for a in o.args) != tuple(a.type for a in callee.args):
         where.fail(f"argument types do not match @{callee.name}'s signature")
+    return callee
+
+
+def _check_call(o: Call, module: Module, where: _Where) -> None:
+    callee = _kernel_callee(o, module, where, "calls")
     if tuple(v.type for v in o.out) != callee.result_types:
         where.fail(f"result types do not match @{callee.name}'s signature")
 
 
 def _check_vjp(o: VJP, module: Module, where: _Where) -> None:
-    if o.callee.name not in module:
-        where.fail(f"differentiates unknown function @{o.callee.name}")
-    callee = module[o.callee.name]
-    if not callee.is_kernel:
-        where.fail(f"q.vjp targets kernels; @{callee.name} is a {callee.kind}")
-    if tuple(a.type for a in o.args) != tuple(a.type for a in callee.args):
-        where.fail(f"argument types do not match @{callee.name}'s signature")
+    callee = _kernel_callee(o, module, where, "differentiates")
     for i, cotangent in zip(o.outputs, o.cotangents):
         if not (0 <= i < len(callee.result_types)):
             where.fail(f"@{callee.name} has no result #{i}")
