@@ -8,6 +8,7 @@ from typing import ClassVar
 from ..ir import Function, Module, Op
 from ..ir.function import Return
 from ..ir.quantum import Alloc, Gate, Unitary
+from .pass_manager import map_functions
 
 # Ops kept even when their results are unused: they are the circuit or the output. A
 # q.call whose results nobody reads is dropped: running a kernel has no other effect.
@@ -34,7 +35,4 @@ class DeadCodeElimination:
     name: ClassVar[str] = "dce"
 
     def run(self, module: Module) -> Module:
-        functions = tuple(remove_dead_ops(fn) for fn in module.functions)
-        if all(a is b for a, b in zip(functions, module.functions)):
-            return module
-        return Module(module.name, functions)
+        return map_functions(module, remove_dead_ops)

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from ..ir import Function, Module, Value
 from ..ir.tensors import Extract, FromElements, Insert
+from .pass_manager import map_functions
 
 
 def _flat(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
@@ -59,7 +60,4 @@ class FoldTensors:
     name: ClassVar[str] = "fold-tensors"
 
     def run(self, module: Module) -> Module:
-        functions = tuple(fold_function(fn) for fn in module.functions)
-        if all(a is b for a, b in zip(functions, module.functions)):
-            return module
-        return Module(module.name, functions)
+        return map_functions(module, fold_function)

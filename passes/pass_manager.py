@@ -11,7 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from ..ir import KettleError, Module, verify
+from ..ir import Function, KettleError, Module, verify
+
+
+def map_functions(module: Module, transform: Callable[[Function], Function]) -> Module:
+    """`module` with `transform` applied to each function; `module` itself if none changed
+    (passes are pure and return their input when nothing changed)."""
+    functions = tuple(transform(fn) for fn in module.functions)
+    if all(a is b for a, b in zip(functions, module.functions)):
+        return module
+    return Module(module.name, functions)
 
 
 class Pass(Protocol):

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from ...ir import Function, Module, Value
 from ...ir import quantum as Q
+from ..pass_manager import map_functions
 from .emitter import Emitter
 from .kernel_info import is_variance
 from .reverse import shift_slot
@@ -29,10 +30,7 @@ class LowerVJP:
     h: float = 1e-6
 
     def run(self, module: Module) -> Module:
-        functions = tuple(self._lower(module, fn) for fn in module.functions)
-        if all(a is b for a, b in zip(functions, module.functions)):
-            return module
-        return Module(module.name, functions)
+        return map_functions(module, lambda fn: self._lower(module, fn))
 
     def _lower(self, module: Module, fn: Function) -> Function:
         if fn.is_kernel or not any(isinstance(o, Q.VJP) and o.method in SHIFTED for o in fn.body):
