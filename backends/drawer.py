@@ -73,7 +73,8 @@ def _scalar_labels(fn: Function, params: np.ndarray | None, decimals: int) -> di
 
 def _gate_cells(o, wires_of: dict[Value, int], scalars: dict[Value, str]) -> dict[int, str]:
     if isinstance(o, Q.Unitary):
-        return _bracket([wires_of[q] for q in o.qubits], "U")
+        cells = _bracket([wires_of[q] for q in o.qubits], "U")
+        return _with_brackets(cells) if len(cells) > 1 else cells
     if not isinstance(o, Q.Gate):
         return {}
     spec = GATES[o.gate]

@@ -60,3 +60,23 @@ def test_specs_template_depth_matches_layer_structure():
     # per layer: RX on all wires (depth 1) then the CNOT ring 0-1, 1-2, 2-0 (depth 3)
     assert info["depth"] == 8
     assert info["gate_types"] == {"RX": 6, "CNOT": 6}
+
+
+def test_draw_brackets_a_multi_wire_unitary_and_right_aligns_ten_wires():
+    @kt.qjit(wires=11)
+    def wide():
+        kt.QubitUnitary(np.eye(8), wires=[0, 1, 2])
+        kt.QubitUnitary(np.eye(2), wires=10)
+        return kt.probs(wires=[0])
+
+    lines = kt.draw(wide)().splitlines()
+    assert lines[:3] == [" 0: ─╭U──┤  Probs", " 1: ─├U──┤", " 2: ─╰U──┤"]
+    assert lines[10] == "10: ─U───┤"
+
+
+def test_specs_names_sampled_wires_sample():
+    @kt.qjit(wires=1, shots=3)
+    def sampled():
+        return kt.sample(wires=[0])
+
+    assert kt.specs(sampled)()["measurements"] == {"sample": 1}
