@@ -205,8 +205,10 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
         e.define_tensor(o.out)
     elif isinstance(o, Return):
         # A tensor that shares memory with an argument or a constant would let the caller
-        # write into their input (or get a read-only array): hand back a copy.
-        outs = [f"{e.name(v)}.copy()" if v in e.views else e.name(v) for v in o.values]
+        # write into their input (or get a read-only array), and one returned twice would
+        # tie two results together: hand back copies.
+        outs = [f"{e.name(v)}.copy()" if isinstance(v.type, TensorType)
+                and (v in e.views or o.values.index(v) < i) else e.name(v) for i, v in enumerate(o.values)]
         e.lines.append(f"return ({''.join(f'{x}, ' for x in outs)})")
     else:
         raise BackendError(f"host backend: no rule for `{print_op(o, Namer())}`")

@@ -94,10 +94,14 @@ class Derivative(Compiled):
                 raise TraceError(f"kt.{self.kind}: argnums {a} is out of range for a function of "
                                  f"{len(args)} argument(s)")
             if static[a]:
+                value = args[a]
+                what = ("None" if value is None else "a bool" if isinstance(value, (bool, np.bool_))
+                        else "a string" if isinstance(value, str) else "an integer")
+                hint = f" (e.g. float({names[a]}))" if what == "an integer" else ""
                 raise TraceError(
-                    f"kt.{self.kind}: argument {names[a]!r} is an integer, which kettle treats as a "
-                    f"static setting (compiled in), so it has no derivative; pass a float "
-                    f"(e.g. float({names[a]})) to differentiate it")
+                    f"kt.{self.kind}: argument {names[a]!r} is {what}, which kettle treats as a "
+                    f"static setting (compiled in), so it has no derivative; pass a float{hint} "
+                    f"to differentiate it")
             out.append(sum(not s for s in static[:a]))
         return out
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...ir import F64, Function, MeasurementError, Module, Return, TensorType, TraceError, Value
 from .cotangents import Cotangents
-from .emitter import Emitter
+from .emitter import Emitter, sampled_kernels
 from .reverse import ReverseSweep
 
 KINDS = ("grad", "value_and_grad", "jacobian")
@@ -30,7 +30,7 @@ def differentiate(module: Module, wrt: Sequence[int], kind: str, method: str = "
     """
     fn = module.entry
     ret = next(o for o in fn.body if isinstance(o, Return))
-    em = Emitter([o for o in fn.body if not isinstance(o, Return)])
+    em = Emitter([o for o in fn.body if not isinstance(o, Return)], sampled_kernels(module))
     wrt_values = [fn.args[i] for i in wrt]
     sweep = ReverseSweep(module, fn, wrt_values, em, method)
     for r in ret.values:

@@ -2,11 +2,14 @@
 
 It keeps the op list, shares equal constants, folds the trivial algebra (x + 0, x * 1,
 an element extracted from a tensor it built) and numbers values: an op equal to one
-already emitted (same op, attributes and operands) is not emitted again, its results
-are reused. Host ops are pure, and a kernel call with shots may share its samples
-between the rows of a Jacobian, as PennyLane's batch does. So the rows of a Jacobian
-(one reverse sweep each) share their shifted kernel calls, and a Hessian's outer sweeps
-share the inner VJPs at each shifted point: 2P kernel evaluations, not one set per row.
+already emitted (same op, attributes, operands and result types) is not emitted again,
+its results are reused. So the rows of a Jacobian (one reverse sweep each) share their
+shifted kernel calls, and a Hessian's outer sweeps share the inner VJPs at each shifted
+point: 2P kernel evaluations, not one set per row.
+
+Host ops are pure, but a call or VJP of a kernel with shots is a fresh random draw:
+sharing one between estimates that are multiplied together (the f' * f' of a Hessian
+of f^2) would bias the product, so those are never numbered (`sampled` kernels).
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from ...ir.tensors import Extract
 class Emitter:
     """Appends ops to `ops`; every method returns the value it defines."""
 
-    def __init__(self, ops: list[Op] | None = None):
+    def __init__(self, ops: list[Op] | None = None, sampled: frozenset[str] = frozenset()):
         self.ops: list[Op] = []
+        self.sampled = sampled
+        """Names of kernels with shots: their calls and VJPs are draws, never shared."""
         self._constants: dict[tuple[float, float], Value] = {}
         self.constant_values: dict[Value, float] = {}
         self._numbered: dict[tuple, Op] = {}
@@ -56,15 +61,19 @@ class Emitter:
                     self._constants[key] = o.out
                     self.constant_values[o.out] = o.value
         else:
-            self._numbered.setdefault(_number(o), o)
+            if self._numberable(o):
+                self._numbered.setdefault(_number(o), o)
             if isinstance(o, FromElements):
                 self._built[o.out] = o
         return o
 
     def _pure(self, o: Op) -> Op:
         """`o`, emitted, or the equal op emitted before (whose results then stand for o's)."""
-        existing = self._numbered.get(_number(o))
+        existing = self._numbered.get(_number(o)) if self._numberable(o) else None
         return existing if existing is not None else self.emit(o)
+
+    def _numberable(self, o: Op) -> bool:
+        return not (isinstance(o, (Call, VJP)) and o.callee.name in self.sampled)
 
     def const(self, x: float) -> Value:
         x = float(x)
@@ -164,14 +173,13 @@ class Emitter:
 
 
 def _number(o: Op) -> tuple:
-    """What makes two ops equal for value numbering: kind, attributes and operands."""
-    attrs = tuple((k, _hashable(v)) for k, v in o.attributes().items())
-    return (type(o), attrs, o.operands)
+    """What makes two ops equal for value numbering: kind, attributes, operands and result
+    types (from_elements keeps its shape only in its result type). Constants are shared by
+    value in `const` instead, so no attribute here is an array."""
+    attrs = tuple(o.attributes().items())
+    return (type(o), attrs, o.operands, tuple(v.type for v in o.results))
 
 
-def _hashable(value: object) -> object:
-    if isinstance(value, np.ndarray):
-        return (value.shape, value.tobytes())
-    if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
-    return value
+def sampled_kernels(module) -> frozenset[str]:
+    """The kernels of `module` that run with shots (see the module docstring)."""
+    return frozenset(k.name for k in module.kernels if k.shots is not None)

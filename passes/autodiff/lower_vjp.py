@@ -14,7 +14,7 @@ from typing import ClassVar
 from ...ir import Function, Module, Value
 from ...ir import quantum as Q
 from ..pass_manager import map_functions
-from .emitter import Emitter
+from .emitter import Emitter, sampled_kernels
 from .kernel_info import is_variance
 from .reverse import shift_slot
 from .shift_rules import rules_for
@@ -35,7 +35,7 @@ class LowerVJP:
     def _lower(self, module: Module, fn: Function) -> Function:
         if fn.is_kernel or not any(isinstance(o, Q.VJP) and o.method in SHIFTED for o in fn.body):
             return fn
-        em = Emitter()
+        em = Emitter(sampled=sampled_kernels(module))
         renamed: dict[Value, Value] = {}
         for o in fn.body:
             o = o.map_operands(renamed)
