@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..ir import F64, TraceError, Value, tensor
+from .large_result import LargeResult
 from .tracing import HostTrace, Tracer, TracerArray, tensor_tracer
 
 SCALAR = "f64"
@@ -80,5 +81,5 @@ def trace_argument(trace: HostTrace, a: Any, name: str) -> tuple[Value | None, A
 
 
 def is_traced(a: Any) -> bool:
-    return isinstance(a, (Tracer, TracerArray)) or (
+    return isinstance(a, (Tracer, TracerArray, LargeResult)) or (
         isinstance(a, np.ndarray) and a.dtype == object and any(isinstance(e, Tracer) for e in a.flat))

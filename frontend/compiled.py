@@ -18,6 +18,7 @@ from typing import Any
 
 from ..ir import Function, KettleError, Module, Return, TraceError, verify
 from .arguments import is_traced, signature_key, trace_argument
+from .large_result import materialise
 from .pytree import flatten
 from .tracing import Executor, HostTrace, current_trace, trace_scope
 
@@ -52,7 +53,7 @@ class Compiled:
         if kwargs:
             args, kwnames = self._bind(args, kwargs)
         if current_trace() is not None and any(is_traced(a) for a in args):
-            return self.inline(args, kwnames)
+            return self.inline(materialise(args), kwnames)
         try:
             key = signature_key(args)
         except TraceError:

@@ -36,6 +36,11 @@ class LargeResult:
         return self._array
 
     @property
+    def materialised(self) -> TracerArray | None:
+        """The TracerArray if host code has used it (and may have written into it), else None."""
+        return self._array
+
+    @property
     def ndim(self) -> int:
         return len(self.shape)
 
@@ -72,11 +77,19 @@ def _delegate(name: str):
     return method
 
 
-for _name in ("__getitem__", "__iter__", "__add__", "__radd__", "__sub__", "__rsub__", "__mul__",
-              "__rmul__", "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__matmul__",
-              "__rmatmul__", "__neg__", "__pos__", "__abs__", "__float__", "__bool__", "__lt__",
-              "__le__", "__gt__", "__ge__"):
+for _name in ("__getitem__", "__setitem__", "__iter__", "__contains__", "__add__", "__radd__",
+              "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+              "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__divmod__", "__pow__",
+              "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__pos__", "__abs__", "__float__",
+              "__int__", "__bool__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
     setattr(LargeResult, _name, _delegate(_name))
+LargeResult.__hash__ = None  # like the array it stands for
+
+
+def materialise(x: Any) -> Any:
+    """`x` with every LargeResult in it (through lists, tuples and dicts) replaced by its
+    TracerArray: for anything but returning it as is."""
+    return _materialise(x)
 
 
 def _materialise(x: Any) -> Any:

@@ -62,8 +62,8 @@ def _format(x: Any) -> tuple | None:
 def _leaf_value(trace: HostTrace, x: Any) -> Value:
     if isinstance(x, OpaqueResult):
         return x.record.result
-    if isinstance(x, LargeResult):
-        return x.value
+    if isinstance(x, LargeResult):  # untouched: the kernel's result itself; else what was made of it
+        return x.value if x.materialised is None else pack(trace, x.materialised)
     if isinstance(x, Tracer) or is_number(x):
         return lift(trace, x)
     if isinstance(x, np.ndarray) and x.dtype == object:

@@ -58,3 +58,43 @@ def test_jacobian_of_part_of_large_probs():
     f = circuit(lambda p: p[1:3], "statevector")
     np.testing.assert_allclose(kt.jacobian(f, method="parameter-shift")(x),
                                kt.jacobian(f, method="adjoint")(x), atol=1e-12)
+
+
+def test_large_probs_written_into_then_returned_keeps_the_write():
+    x = np.random.default_rng(5).uniform(size=N)
+
+    def post(p):
+        p[0] = 0.0
+        return p
+
+    got = circuit(post, "statevector")(x)
+    want = circuit(lambda p: p, "reference")(x)
+    assert got[0] == 0.0
+    np.testing.assert_allclose(got[1:], want[1:], atol=1e-12)
+
+
+def test_large_probs_passed_to_another_qjit_inside_a_differentiated_cost():
+    @kt.qjit(wires=1)
+    def takes(p):
+        kt.RX(p[0] + p[1], wires=0)
+        return kt.expval(kt.Z(0))
+
+    x = np.random.default_rng(6).uniform(size=N)
+    probs = circuit(lambda p: p, "statevector")
+
+    def cost(v):
+        return takes(probs(v))
+
+    h = 1e-6
+    fd = [(cost(x + h * e) - cost(x - h * e)) / (2 * h) for e in np.eye(N)[:3]]
+    np.testing.assert_allclose(kt.grad(cost)(x)[:3], fd, atol=1e-7)
+
+
+def test_large_probs_refuse_what_small_ones_refuse():
+    x = np.zeros(N)
+    with pytest.raises(kt.TraceError):
+        circuit(lambda p: np.sum(p != 0.0), "statevector")(x)
+    with pytest.raises(kt.TraceError):
+        circuit(lambda p: p // 2, "statevector")(x)
+    with pytest.raises(TypeError, match="unhashable"):
+        circuit(lambda p: {p: 1} and p, "statevector")(x)
