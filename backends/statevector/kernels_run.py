@@ -103,8 +103,9 @@ def run_program(code, params, rpool, cpool, state, task):
         mats = cpool
         start, end = task[0], task[1]
     bits = task[4:] if len(task) > 4 else task[:0]
-    # Measurements read the whole state, so only a whole-state run writes results: a chunk
-    # task must not allocate (and zero) an output as long as a 2^n-entry probs vector.
+    # Measurements read the whole state, so they only run in tasks without bits (program.py
+    # puts them in the last, unchunked segment): a chunk task must not allocate (and zero)
+    # an output as long as a 2^n-entry probs vector.
     out = np.zeros(code[O.H_OUT_SIZE] if len(bits) == 0 else 0)
     first, last = (task[2], task[3]) if len(bits) > 0 else (0, 1)
     if len(bits) > 0:
