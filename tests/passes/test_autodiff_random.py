@@ -10,13 +10,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from finite_differences import five_point
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kettle as kt
 from kettle.passes.autodiff import RULES
 
 SIGN = kt.grad(lambda v: abs(v))
+
+_NEAREST_KINK = [np.inf]
+"""How close the last numeric run came to the kink of abs or the jump of sign: finite
+differences across one are meaningless (abs(abs(x - c) - c) has a kink at x = 0)."""
+
+
+def _kink(d):
+    if isinstance(d, (float, np.floating)):
+        _NEAREST_KINK[0] = min(_NEAREST_KINK[0], abs(float(d)))
+    return d
 """math.sign only appears in derivative programs: inlining the gradient of abs records it."""
 
 # Each op in a form that keeps its operands in its domain (no log of a negative number).
@@ -32,8 +42,8 @@ UNARY = {
     "math.acos": lambda a: np.arccos(0.8 * np.sin(a)),
     "math.asin": lambda a: np.arcsin(0.8 * np.cos(a)),
     "math.tanh": np.tanh,
-    "math.absf": lambda a: abs(a - 0.3141),
-    "math.sign": lambda a: SIGN(a - 0.2718) * a,
+    "math.absf": lambda a: abs(_kink(a - 0.3141)),
+    "math.sign": lambda a: SIGN(_kink(a - 0.2718)) * a,
 }
 BINARY = {
     "arith.addf": lambda a, b: a + b,
@@ -114,7 +124,9 @@ def test_random_hybrid_program_derivatives_agree(backend, program, inputs):
     x = np.array(inputs[: program[0]])
     derivative = kt.grad if program[3] == "expval" else kt.jacobian
     results = {m: np.asarray(derivative(f, method=m)(x)) for m in METHODS}
+    _NEAREST_KINK[0] = np.inf
     want = five_point(_numeric(f), x, h=1e-4)
+    assume(_NEAREST_KINK[0] > 1e-2)
     scale = 1.0 + np.abs(want).max()
     np.testing.assert_allclose(results["parameter-shift"], results["adjoint"], rtol=0, atol=1e-9 * scale)
     np.testing.assert_allclose(results["finite-diff"], results["adjoint"], rtol=0, atol=1e-6 * scale)
