@@ -155,7 +155,7 @@ class Measurements:
                 if how == "one":
                     total += c
                 elif how == "shared":
-                    total += c * float(np.mean(sampling.z_signs(ctx.shared, t.zmask)))
+                    total += c * sampling.z_mean(ctx.shared, t.zmask)
                 else:
                     total += c * float(np.mean(sampling.plus_minus(ctx.out[slot], ctx.shots, ctx.rng)))
             return total
