@@ -63,10 +63,10 @@ class LargeResult:
         return np.asarray(self.array, dtype=dtype)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        return getattr(ufunc, method)(*_materialise(inputs), **_materialise(kwargs))
+        return getattr(ufunc, method)(*materialise(inputs), **materialise(kwargs))
 
     def __array_function__(self, func, types, args, kwargs):
-        return func(*_materialise(args), **_materialise(kwargs))
+        return func(*materialise(args), **materialise(kwargs))
 
 
 def _delegate(name: str):
@@ -89,16 +89,12 @@ LargeResult.__hash__ = None  # like the array it stands for
 def materialise(x: Any) -> Any:
     """`x` with every LargeResult in it (through lists, tuples and dicts) replaced by its
     TracerArray: for anything but returning it as is."""
-    return _materialise(x)
-
-
-def _materialise(x: Any) -> Any:
     if isinstance(x, LargeResult):
         return x.array
     if isinstance(x, (list, tuple)):
-        return type(x)(_materialise(e) for e in x)
+        return type(x)(materialise(e) for e in x)
     if isinstance(x, dict):
-        return {k: _materialise(v) for k, v in x.items()}
+        return {k: materialise(v) for k, v in x.items()}
     return x
 
 
