@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from timing import first_call_cold_and_warm, machine, per_call  # noqa: E402
+from timing import first_call_cold_and_warm, machine, per_call, thread_settings  # noqa: E402
 from workloads import (  # noqa: E402
     kettle_circuit,
     kettle_gradient,
@@ -85,7 +85,7 @@ def main() -> None:
     latency = first_call_cold_and_warm()
     gradients = [n for n in names if n != "W3-22"]
     text = table(rows_for("forward", names) + rows_for("gradient", gradients), latency)
-    stamp = f"{datetime.date.today().isoformat()}, {machine()}"
+    stamp = f"{datetime.date.today().isoformat()}, {machine()}; {thread_settings()}"
     print(f"{stamp}\n\n{text}")
     if args.record:
         results = Path(__file__).parent / "RESULTS.md"

@@ -88,3 +88,16 @@ def machine() -> str:
     except OSError:
         pass
     return f"{cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def thread_settings() -> str:
+    """The thread counts both sides ran with: a ratio means little without them.
+
+    kettle's large-state runs use one thread per core this process may run on;
+    lightning.qubit uses OpenMP, whose default is also one thread per core unless
+    OMP_NUM_THREADS says otherwise.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    omp = os.environ.get("OMP_NUM_THREADS")
+    lightning = f"OMP_NUM_THREADS={omp}" if omp else f"OMP_NUM_THREADS unset: {cores} threads"
+    return f"threads: kettle {cores}, lightning.qubit {lightning}"
