@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import BackendError, Function
-from ..memory import check_state_fits
+from ..memory import check_kernel
 from . import opcodes as O
 from .blocking import chunk_bits, group_actions, wire_budget
 from .encode import Encoder, assemble
@@ -48,8 +48,10 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
+        ResourceError: a run that needs more memory than the machine has (the runtime
+            checks the user's limits, KETTLE_MAX_MEMORY and max_memory=, before this).
     """
-    check_state_fits(fn, "statevector")
+    check_kernel(fn, "statevector", user=False)
     options = Options(block_from, chunk_qubits, fuse_from)
     lowered = lower(fn)
     enc = Encoder(lowered.scalars, lowered.cpool)
