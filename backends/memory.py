@@ -21,6 +21,9 @@ from .memory_limits import ENV, Limit, available
 
 SHOT_CHUNK = 1 << 20
 """Shots drawn at once for expval, var and probs: sampling memory is O(chunk + 2^k), not O(shots)."""
+MACHINE_CHECK_FROM = 64 << 20
+"""Smaller programs are checked against the user's limit only: reading the machine's limits
+costs about a millisecond on some systems, more than a small kernel's whole first call."""
 MAX_QUBITS = 62
 """Basis-state indices are int64: past 62 qubits the lowering would overflow them."""
 _AMPLITUDE = 16  # bytes of one complex128
@@ -42,6 +45,45 @@ class Needs:
         return Needs(self.items + other.items)
 
 
+_SCANNED = frozenset({Q.Alloc, Q.State, Q.Var, Q.Unitary, Q.Hermitian, Q.Probs, Q.Bits, Q.Sample})
+
+
+@dataclass
+class _Scan:
+    """What the estimate reads off a kernel's ops, gathered in one pass."""
+
+    wires: int = 0
+    states: int = 0
+    variances: int = 0
+    matrices: int = 0  # bytes of QubitUnitary/Hermitian matrices, and a copy each
+    probs: int = 0  # bytes of probs results, and the output vector they are copied from
+    per_shot: int = 0  # bytes of sample()/bits results
+    width: int = 0  # the widest probs/bits, in wires (2 for a sample of an observable)
+
+    @staticmethod
+    def of(fn: Function) -> _Scan:
+        scan = _Scan()
+        for o in fn.body:
+            kind = type(o)
+            if kind not in _SCANNED:  # gates and arithmetic: most of a kernel
+                continue
+            if kind is Q.Alloc:
+                scan.wires = o.wires
+            elif kind is Q.State:
+                scan.states += 1
+            elif kind is Q.Var:
+                scan.variances += 1
+            elif kind is Q.Unitary or kind is Q.Hermitian:
+                scan.matrices += 2 * _AMPLITUDE << 2 * len(o.qubits)
+            elif kind is Q.Probs:
+                scan.probs += 2 * _bytes(o.out.type)
+                scan.width = max(scan.width, len(o.qubits))
+            elif kind is Q.Bits or kind is Q.Sample:
+                scan.per_shot += _bytes(o.out.type)
+                scan.width = max(scan.width, len(o.qubits) if kind is Q.Bits else 2)
+        return scan
+
+
 def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
     """The peak memory of running kernel `fn` on `backend` (and of its adjoint VJP if `adjoint`).
 
@@ -50,10 +92,9 @@ def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
         backend: "statevector" or "reference".
         adjoint: whether the kernel is also differentiated by the adjoint method.
     """
-    n = _wires(fn)
+    scan = _Scan.of(fn)
+    n = scan.wires
     state = _AMPLITUDE << n
-    ops = list(fn.body)
-    count = {kind: sum(isinstance(o, kind) for o in ops) for kind in (Q.State, Q.Var)}
     items: list[tuple[str, int]] = []
     if backend == "reference":
         items.append(("the dense state and the interpreter's temporaries (4 states)", 4 * state))
@@ -61,47 +102,36 @@ def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
         items.append(("the state vector", state))
         if n >= _BLOCK_FROM:
             items.append(("cache-blocking buffers", _threads() * _AMPLITUDE * _BLOCK_AMPLITUDES))
-    if count[Q.State] > 1:
-        items.append((f"copies of the state for {count[Q.State] - 1} more state() result(s)",
-                      (count[Q.State] - 1) * state))
-    dense = [o for o in ops if isinstance(o, (Q.Unitary, Q.Hermitian))]
-    matrices = sum(2 * _AMPLITUDE << 2 * len(o.qubits) for o in dense)  # the matrix and a copy
-    if matrices:
-        items.append(("dense matrices of QubitUnitary/Hermitian", matrices))
-    results = sum(2 * _bytes(o.out.type) for o in ops if isinstance(o, Q.Probs))
-    if results:
-        items.append(("probs results", results))
+    if scan.states > 1:
+        items.append((f"copies of the state for {scan.states - 1} more state() result(s)",
+                      (scan.states - 1) * state))
+    shared = [("dense matrices of QubitUnitary/Hermitian", scan.matrices), ("probs results", scan.probs)]
+    items += [item for item in shared if item[1]]
     if fn.shots is not None:
-        items += _shot_needs(fn.shots, n, ops, chunked=backend != "reference")
+        items += _shot_needs(fn.shots, scan, chunked=backend != "reference")
     run = Needs(tuple(items))
     if not adjoint:
         return run
     if backend == "reference":
         sweep = [("the forward-mode VJP's states (psi, its tangent and temporaries: 6 states)", 6 * state)]
     else:
-        held = 3 if count[Q.Var] else 2
+        held = 3 if scan.variances else 2
         sweep = [(f"the adjoint VJP's {held} states (psi, lambda{', phi for var' if held == 3 else ''})",
                   held * state)]
         if n >= _BLOCK_FROM:
             sweep.append(("cache-blocking buffers", 2 * _threads() * _AMPLITUDE * _BLOCK_AMPLITUDES))
-    vjp = Needs(tuple(sweep + [i for i in items if i[0] in ("probs results", "dense matrices of "
-                                                                "QubitUnitary/Hermitian")]))
+    vjp = Needs(tuple(sweep + [item for item in shared if item[1]]))
     return vjp if vjp.total > run.total else run
 
 
-def _shot_needs(shots: int, n: int, ops: list, chunked: bool) -> list[tuple[str, int]]:
+def _shot_needs(shots: int, scan: _Scan, chunked: bool) -> list[tuple[str, int]]:
     """Sampling: the CDF over 2^n outcomes, buffers of one chunk of shots, per-shot outputs."""
-    per_shot = [o for o in ops if isinstance(o, (Q.Sample, Q.Bits))]
-    width = max([len(o.qubits) for o in ops if isinstance(o, (Q.Probs, Q.Bits))] or [0])
-    if any(isinstance(o, Q.Sample) for o in ops):
-        width = max(width, 2)  # per-shot values, their signs and the running sum
-    drawn = shots if per_shot or not chunked else min(shots, SHOT_CHUNK)
+    drawn = shots if scan.per_shot or not chunked else min(shots, SHOT_CHUNK)
     # drawing holds ~3 arrays of `drawn` numbers; reading bits out of them ~1 + 2 x width
-    items = [("the sampling CDF over all basis states", 16 << n),
-             (f"sampling buffers for {drawn} shots at a time", 8 * drawn * max(3, 1 + 2 * width))]
-    outputs = sum(_bytes(o.out.type) for o in per_shot)
-    if outputs:
-        items.append((f"per-shot sample()/counts() results ({shots} shots)", outputs))
+    items = [("the sampling CDF over all basis states", 16 << scan.wires),
+             (f"sampling buffers for {drawn} shots at a time", 8 * drawn * max(3, 1 + 2 * scan.width))]
+    if scan.per_shot:
+        items.append((f"per-shot sample()/counts() results ({shots} shots)", scan.per_shot))
     return items
 
 
@@ -144,7 +174,7 @@ def check_kernel(fn: Function, backend: str, *, max_memory: int | None = None, a
         raise ResourceError(f"{label}; its state vector would need {_human(_AMPLITUDE << n)}, and "
                             f"past {MAX_QUBITS} qubits basis indices overflow; use fewer wires")
     needs = kernel_needs(fn, backend, adjoint=adjoint) + host
-    limit = available(max_memory, user=user)
+    limit = available(max_memory, user=user, machine=needs.total >= MACHINE_CHECK_FROM)
     if limit.bytes is None or needs.total <= limit.bytes:
         return
     fits = {"parameter-shift": adjoint and (kernel_needs(fn, backend) + host).total <= limit.bytes,

@@ -5,8 +5,9 @@ address-space limit (RLIMIT_AS, `ulimit -v`) minus its current size, its cgroup'
 minus its usage (v2 memory.max / v1 memory.limit_in_bytes, for the cgroup and each
 ancestor), and a user limit: `kt.qjit(max_memory=...)`, else the KETTLE_MAX_MEMORY
 environment variable. Each reader ignores a source it cannot read, so a machine that says
-nothing gives no limit. Everything is read afresh at each check: checks run when a
-kernel compiles, never per call, and each reader is a few small file reads.
+nothing gives no limit. Everything is read afresh at each check (nothing cached can go
+stale): checks run when a kernel compiles, never per call, and programs too small to
+matter skip the file reads (memory.MACHINE_CHECK_FROM).
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def cgroup_headroom(root: Path) -> tuple[int, str] | None:
     return best
 
 
-def available(max_memory: int | None = None, *, user: bool = True, root: Path = Path("/"),
+def available(max_memory: int | None = None, *, user: bool = True, machine: bool = True,
+              root: Path = Path("/"),
               env: Mapping[str, str] | None = None,
               rlimit: Callable[[], int | None] | None = None) -> Limit:
     """The memory a program may still allocate: the least of every source that sets a limit.
@@ -116,6 +118,7 @@ def available(max_memory: int | None = None, *, user: bool = True, root: Path = 
     Args:
         max_memory: the kt.qjit(max_memory=...) bytes; it replaces KETTLE_MAX_MEMORY.
         user: False to consult only the machine (what a backend checks on its own).
+        machine: False to consult only the user's limit (cheap: no file is read).
         root, env, rlimit: where to read /proc and /sys, the environment, and the RLIMIT_AS
             soft limit (tests pass fakes).
 
@@ -128,6 +131,8 @@ def available(max_memory: int | None = None, *, user: bool = True, root: Path = 
         limits.append((max_memory, f"kt.qjit(max_memory={max_memory})"))
     elif user and env.get(ENV, "").strip():
         limits.append((parse_size(env[ENV], f"the environment variable {ENV}"), f"{ENV}={env[ENV]}"))
+    if not machine:
+        return Limit(*min(limits, key=lambda x: x[0])) if limits else Limit(None, "no limit set")
     meminfo = meminfo_available(root)
     if meminfo is not None:
         limits.append((meminfo, "MemAvailable in /proc/meminfo (free RAM)"))

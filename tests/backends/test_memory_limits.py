@@ -132,3 +132,9 @@ def test_a_full_cgroup_leaves_zero(tmp_path):
                       "sys/fs/cgroup/memory.current": "200"})
     assert cgroup_headroom(tmp_path)[0] == 0
 
+
+
+def test_a_user_only_check_reads_no_file(tmp_path):
+    _write(tmp_path, {"proc/meminfo": "MemAvailable: 1 kB\n"})
+    assert available(machine=False, root=tmp_path, env={}).bytes is None
+    assert available(machine=False, root=tmp_path, env={ENV: "2K"}).bytes == 2048
