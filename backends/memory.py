@@ -192,7 +192,9 @@ def _fixes(needs: Needs, limit: Limit, fits: dict[str, bool]) -> str:
     fixes = []
     big = [what for what, size in sorted(needs.items, key=lambda item: -item[1]) if size * 10 >= needs.total]
     for what in big:  # the items that matter: at least a tenth of the total
-        if "per-shot" in what or "shots at a time" in what:
+        if fits["statevector"] and "host arrays" not in what:
+            fix = 'use backend="statevector", which holds fewer copies and samples in chunks, and fits'
+        elif "per-shot" in what or "shots at a time" in what:
             fix = "use fewer shots (sample() and counts() hold shots x wires values; expval, var " \
                   "and probs sample in bounded chunks)"
         elif "adjoint" in what:
@@ -201,8 +203,6 @@ def _fixes(needs: Needs, limit: Limit, fits: dict[str, bool]) -> str:
             fix = 'use method="parameter-shift", which holds one state at a time and fits'
         elif "host arrays" in what:
             fix = "differentiate fewer arguments or outputs (a Jacobian holds outputs x arguments values)"
-        elif fits["statevector"]:
-            fix = 'use backend="statevector", which holds fewer copies of the state and fits'
         else:
             fix = "use fewer wires (each one doubles the state)"
         if fix not in fixes:

@@ -143,6 +143,13 @@ def test_the_reference_backend_counts_its_copies(no_compiling):
         circuit(0.1)
 
 
+def test_the_reference_backend_draws_whole_arrays_of_shots(no_compiling):
+    circuit = kt.qjit(_layer(2), wires=2, shots=10**8, backend="reference", max_memory="1G")
+    with pytest.raises(kt.ResourceError, match='shots=100000000: .*use backend="statevector"'):
+        circuit(0.1)
+    check_kernel(_kernel(2, 10**8), "statevector", max_memory=1 << 30)  # which samples in chunks
+
+
 def test_sample_of_ten_billion_shots_is_refused(no_compiling):
     circuit = kt.qjit(lambda: kt.sample(wires=[0, 1]), wires=2, shots=10**10)
     with pytest.raises(kt.ResourceError, match="shots=10000000000.*use fewer shots"):
