@@ -46,14 +46,12 @@ class Measurements:
         self.instructions: list[tuple[int, ...]] = []
         self.extra: list[tuple[int, ...]] = []  # run by kernels_extra, compiled only when used
         self.out_size = 0
-        self.needs_shared = False
-        self.shared_uses: list[Callable] = []  # run(ctx) -> a statistic of a chunk of shared samples
+        self.shared_uses: list[Callable] = []  # use(ctx, indices): a statistic of one chunk of them
         self.per_shot = False  # a result holds every shot: draw the shared samples all at once
         self.states = 0
 
     def _shared_use(self, use: Callable) -> int:
         """Register `use(ctx, indices)`, a statistic of each chunk of shared samples; its index."""
-        self.needs_shared = True
         self.shared_uses.append(use)
         return len(self.shared_uses) - 1
 
