@@ -20,7 +20,7 @@ from ..ir import quantum as Q
 from ..ir.function import Function, Return
 from ..ir.gates import controlled_matrix
 from ..ir.tensors import Extract, FromElements
-from .memory import check_state_fits
+from .memory import check_kernel
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
 
 
@@ -158,6 +158,7 @@ class ReferenceKernel:
     def __init__(self, fn: Function):
         self.fn = fn
         self.module = Module(fn.name, (fn,))
+        self._vjp_checked = False
 
     def run(self, params: np.ndarray | None, rng: np.random.Generator | None = None) -> tuple:
         args = [] if params is None else [params]
@@ -168,12 +169,15 @@ class ReferenceKernel:
         """`g[k] = sum_i <cotangents[i], d result_i / d params[k]>` (reference_vjp.py); exact kernels only."""
         from .reference_vjp import vjp
 
+        if not self._vjp_checked:
+            check_kernel(self.fn, "reference", adjoint=True, user=False)
+            self._vjp_checked = True
         return vjp(self.fn, params, cotangents)
 
 
 def compile_kernel(fn: Function) -> ReferenceKernel:
     """The reference backend's entry point: the interpreter behind `run(params, rng)`."""
-    check_state_fits(fn, "reference")
+    check_kernel(fn, "reference", user=False)  # the runtime checked the user's limits already
     return ReferenceKernel(fn)
 
 

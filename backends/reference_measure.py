@@ -13,6 +13,10 @@ samples on every backend (see backends/statevector/sampling.py):
    of a Pauli sum use per-shot values from the shared samples (all words Z-only) or one
    +-1 draw (a single non-Z word); a Hermitian is measured in its own eigenbasis
    (`np.linalg.eigh`, inverse CDF over its eigenvectors' probabilities).
+
+As the definition, it draws each setting's shots as one array; backends/memory.py counts
+those arrays, so a shot count too big for them is refused before the run (the statevector
+backend draws the same numbers in bounded chunks).
 """
 
 from __future__ import annotations

@@ -28,9 +28,11 @@ __all__ = ["BACKENDS", "QJIT", "Traced", "qjit", "symbol_name"]
 class QJIT(Compiled):
     """A compiled quantum function; see `qjit`."""
 
-    def __init__(self, fn: Callable, wires: int, shots: int | None, seed: int | None, backend: str):
+    def __init__(self, fn: Callable, wires: int, shots: int | None, seed: int | None, backend: str,
+                 max_memory: int | None = None):
         super().__init__(fn, getattr(fn, "__name__", "circuit"))
         self.wires, self.shots, self.seed, self.backend = wires, shots, seed, backend
+        self.max_memory = max_memory
         self.rng = np.random.default_rng(seed)
 
     def __repr__(self) -> str:
@@ -54,7 +56,7 @@ class QJIT(Compiled):
         with circuit_scope(circuit):
             outputs = call_with(self.fn, args, kwnames)
         kernel, region = outline(circuit, trace.unique_name(self._name))
-        shared = trace.add_kernel(kernel, (self.backend, self.rng))
+        shared = trace.add_kernel(kernel, (self.backend, self.rng, self.max_memory))
         if shared is not kernel:
             region = [Call(callee=SymbolRef(shared.name), args=o.args, out=o.out)
                       if isinstance(o, Call) and o.callee.name == kernel.name else o for o in region]
@@ -63,7 +65,7 @@ class QJIT(Compiled):
 
 
 def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | None = None,
-         seed: int | None = None, backend: str = "statevector") -> Any:
+         seed: int | None = None, backend: str = "statevector", max_memory: int | str | None = None) -> Any:
     """Compile a quantum function: `@kt.qjit(wires=4)`.
 
     Args:
@@ -71,9 +73,12 @@ def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | N
         shots: None for exact results; an int to sample (needed by sample and counts).
         seed: seed of the sampling generator (same seed, same samples).
         backend: "statevector" (Numba simulator) or "reference" (the NumPy interpreter).
+        max_memory: the most memory this function's programs may use, in bytes or as a size
+            string ("512M", "1.5G"; binary units); replaces the environment variable
+            KETTLE_MAX_MEMORY. Free RAM, cgroup and ulimit -v limits apply as well.
 
     Raises:
-        TraceError: invalid wires, shots or backend.
+        TraceError: invalid wires, shots, backend or max_memory.
     """
     if wires is None:
         raise TraceError("kt.qjit needs the number of wires: write @kt.qjit(wires=n)")
@@ -86,6 +91,10 @@ def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | N
         raise TraceError(f"kt.qjit(shots=...) takes None (exact) or a positive int, got {shots!r}")
     if backend not in BACKENDS:
         raise TraceError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if max_memory is not None:
+        from ..backends.memory_limits import parse_size
+
+        max_memory = parse_size(max_memory, "kt.qjit(max_memory=...)", TraceError)
     if fn is None:
-        return lambda f: QJIT(f, int(wires), None if shots is None else int(shots), seed, backend)
-    return QJIT(fn, int(wires), None if shots is None else int(shots), seed, backend)
+        return lambda f: QJIT(f, int(wires), None if shots is None else int(shots), seed, backend, max_memory)
+    return QJIT(fn, int(wires), None if shots is None else int(shots), seed, backend, max_memory)

@@ -22,8 +22,9 @@ from ..ir.tensors import Extract
 
 _STATE = threading.local()
 
-Executor = tuple[str, Any]
-"""(backend name, numpy Generator or None): where a kernel runs and what it samples with."""
+Executor = tuple[str, Any, Any]
+"""(backend name, numpy Generator or None, max_memory bytes or None): where a kernel runs,
+what it samples with and how much memory it may use."""
 
 
 class HostTrace:
@@ -45,7 +46,7 @@ class HostTrace:
         sharing one kernel keeps the module, its passes and its compilation the size of one
         circuit, not of the data set.
         """
-        backend, rng = executor
+        backend, rng = executor[:2]  # one qjit's kernels share its max_memory too
         key = (print_function(kernel.replace(name="_")), backend, id(rng))
         existing = self._kernel_texts.get(key)
         if existing is not None:

@@ -12,6 +12,7 @@ from .errors import (
     IRParseError,
     KettleError,
     MeasurementError,
+    ResourceError,
     ShapeError,
     TraceError,
     VerifyError,
@@ -48,7 +49,7 @@ __all__ = [
     "Alloc", "BackendError", "Bits", "C128", "Call", "Constant", "Expval", "Extract", "F64",
     "FromElements", "Function", "Gate", "GateSpec", "Hermitian", "I1", "I64", "IRParseError",
     "KettleError", "MeasurementError", "Module", "OBS", "Op", "PauliSum", "Probs", "QUBIT",
-    "Return", "Sample", "ScalarType", "ShapeError", "State", "SymbolRef", "TensorType",
+    "ResourceError", "Return", "Sample", "ScalarType", "ShapeError", "State", "SymbolRef", "TensorType",
     "TraceError", "Type", "Unitary", "VJP", "Value", "Var", "Insert", "VerifyError", "WireError",
     "parse_module", "parse_type", "print_function", "print_module", "tensor", "verify",
 ]

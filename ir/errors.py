@@ -46,3 +46,10 @@ class MeasurementError(TraceError):
 
 class BackendError(KettleError):
     """An op or a request a backend cannot execute; names the backend and the op."""
+
+
+class ResourceError(BackendError, MemoryError):
+    """A program that would need more memory than is available; raised before allocating.
+
+    Also a MemoryError, so code that already catches out-of-memory keeps working.
+    """

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..backends.host import compile_host
+from ..backends.memory import check_kernel, host_needs
+from ..ir import VJP
 from .outputs import unflattener
 
 
@@ -42,12 +44,31 @@ class Executable:
 
 
 def compile_traced(traced: Any) -> Executable:
-    """Compile each kernel on its own executor (`traced.executors`: backend and sampling
-    generator of the qjit it came from) and the entry host function to Python."""
+    """Compile each kernel on its own executor (`traced.executors`: backend, sampling
+    generator and max_memory of the qjit it came from) and the entry host function to Python.
+
+    Raises:
+        ResourceError: a kernel (with the host's arrays) needs more memory than is available;
+            checked for every kernel before any is compiled.
+    """
+    executors = {k.name: traced.executors.get(k.name, ("statevector", None, None))
+                 for k in traced.module.kernels}
+    check_memory(traced.module, executors)
     kernels, rngs = {}, {}
     for k in traced.module.kernels:
-        backend, rngs[k.name] = traced.executors.get(k.name, ("statevector", None))
+        backend, rngs[k.name] = executors[k.name][:2]
         kernels[k.name] = _kernel_compiler(backend)(k)
     counts = {k.name: len(k.result_types) for k in traced.module.kernels}
     host = compile_host(traced.module.entry, kernels, rngs, counts)
     return Executable(host, traced.static, unflattener(traced.out_tree))
+
+
+def check_memory(module: Any, executors: dict) -> None:
+    """Check each kernel's peak memory (with its adjoint VJP if the host asks for one, and
+    the host's arrays) against its qjit's limit, before anything is compiled or allocated."""
+    hosts = [f for f in module.functions if not f.is_kernel]
+    host = host_needs(hosts)
+    adjoint = {o.callee.name for f in hosts for o in f.body if isinstance(o, VJP) and o.method == "adjoint"}
+    for k in module.kernels:
+        backend, _, max_memory = executors[k.name]
+        check_kernel(k, backend, max_memory=max_memory, adjoint=k.name in adjoint, host=host)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import BackendError, Function
+from ..memory import check_kernel
 from ..reference_vjp import NEEDS_EXACT, partials
 from . import opcodes as O
 from .adjoint import AdjointEncoder, Instruction
@@ -32,9 +33,11 @@ def compile_adjoint(fn: Function, options: Options) -> AdjointProgram:
 
     Raises:
         BackendError: a kernel with shots, or anything compile_kernel refuses.
+        ResourceError: the sweep's states do not fit in the machine's memory.
     """
     if fn.shots is not None:
         raise BackendError(f"statevector: kernel @{fn.name}: {NEEDS_EXACT}")
+    check_kernel(fn, "statevector", adjoint=True, user=False)
     return AdjointProgram(fn.name, lower(fn), options)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import BackendError
+from ..memory import SHOT_CHUNK
 from . import opcodes as O
 from . import sampling
 from .encode import local_offsets
@@ -22,14 +23,16 @@ from .pools import ComplexPool, Scalars
 
 @dataclass
 class RunContext:
-    """What the steps read: the final state, the output vector, registers and the shots data."""
+    """What the steps read: the final state, the output vector, registers and the shots data
+    (`shared[i]`: shared use i's statistic of each chunk of shared samples)."""
 
     state: np.ndarray
     out: np.ndarray
     read: Callable[[int], float]
     shots: int | None = None
     rng: np.random.Generator | None = None
-    shared: np.ndarray | None = None
+    shared: list[list] | None = None
+    chunk: int = SHOT_CHUNK
 
 
 Step = Callable[[RunContext], object]
@@ -43,8 +46,14 @@ class Measurements:
         self.instructions: list[tuple[int, ...]] = []
         self.extra: list[tuple[int, ...]] = []  # run by kernels_extra, compiled only when used
         self.out_size = 0
-        self.needs_shared = False
+        self.shared_uses: list[Callable] = []  # use(ctx, indices): a statistic of one chunk of them
+        self.per_shot = False  # a result holds every shot: draw the shared samples all at once
         self.states = 0
+
+    def _shared_use(self, use: Callable) -> int:
+        """Register `use(ctx, indices)`, a statistic of each chunk of shared samples; its index."""
+        self.shared_uses.append(use)
+        return len(self.shared_uses) - 1
 
     def _slot(self, size: int = 1) -> int:
         self.out_size += size
@@ -90,8 +99,8 @@ class Measurements:
 
     def probs(self, bits: tuple[int, ...]) -> Step:
         if self.shots is not None:
-            self.needs_shared = True
-            return lambda ctx: sampling.histogram(ctx.shared, bits)
+            i = self._shared_use(lambda ctx, indices: sampling.outcome_counts(indices, bits))
+            return lambda ctx: sum(ctx.shared[i]).astype(np.float64) / ctx.shots
         slot = self._slot(2 ** len(bits))
         self.instructions.append((O.PROBS, slot, len(bits), *bits))
         return lambda ctx: ctx.out[slot:slot + 2 ** len(bits)].copy()
@@ -106,8 +115,9 @@ class Measurements:
 
     def bits(self, bits: tuple[int, ...], name: str = "q.bits") -> Step:
         self._require_shots(name)
-        self.needs_shared = True
-        return lambda ctx: sampling.bits_of(ctx.shared, bits)
+        self.per_shot = True
+        i = self._shared_use(lambda ctx, indices: sampling.bits_of(indices, bits))
+        return lambda ctx: ctx.shared[i][0]
 
     def sample(self, obs: PauliObs | MatrixObs) -> Step:
         self._require_shots("q.sample")
@@ -120,20 +130,33 @@ class Measurements:
     # shots -----------------------------------------------------------------------------
 
     def _sampled(self, obs: PauliObs | MatrixObs, name: str) -> Step:
-        if isinstance(obs, MatrixObs):
-            values = self._eigen_values(obs)
-        elif name == "q.expval":
+        """expval, var or sample with shots: per-shot values drawn and reduced chunk by chunk
+        (sample: one chunk of every shot, its result)."""
+        if isinstance(obs, PauliObs) and name == "q.expval":
             return self._term_estimates(obs)
+        sample = name == "q.sample"
+        self.per_shot |= sample
+        reduce = _as_result if sample else sampling.moments
+        values, diagonal = (self._eigen_values(obs), False) if isinstance(obs, MatrixObs) \
+            else self._pauli_values(obs, name)
+        if diagonal:
+            i = self._shared_use(lambda ctx, indices: reduce(values(ctx, len(indices), indices)))
+            chunks = lambda ctx: ctx.shared[i]  # noqa: E731
         else:
-            values = self._per_shot_values(obs, name)
-        reduce = {"q.expval": np.mean, "q.var": np.var, "q.sample": lambda v: v}[name]
-        return lambda ctx: _as_result(reduce(values(ctx)))
+            def chunks(ctx: RunContext) -> list:
+                size = ctx.shots if sample else ctx.chunk
+                return [reduce(values(ctx, n)) for n in sampling.chunk_sizes(ctx.shots, size)]
+        if sample:
+            return lambda ctx: chunks(ctx)[0]
+        var = name == "q.var"
+        return lambda ctx: sampling.merged(chunks(ctx), var)
 
-    def _eigen_values(self, obs: MatrixObs) -> Step:
+    def _eigen_values(self, obs: MatrixObs) -> Callable:
+        """`values(ctx, n)`: n eigenvalues drawn in the observable's own setting."""
         eigenvalues, vectors = np.linalg.eigh(obs.matrix)
         slot = self._matrix(O.ROTATED_PROBS, vectors.conj().T, obs.bits, size=len(eigenvalues))
         size = len(eigenvalues)
-        return lambda ctx: sampling.eigen_samples(ctx.out[slot:slot + size], eigenvalues, ctx.shots, ctx.rng)
+        return lambda ctx, n: sampling.eigen_samples(ctx.out[slot:slot + size], eigenvalues, n, ctx.rng)
 
     def _term_estimates(self, obs: PauliObs) -> Step:
         """sum_k c_k * (estimate of P_k): Z words from the shared samples, others in their own setting."""
@@ -142,45 +165,44 @@ class Measurements:
             if t.is_identity:
                 parts.append((t, "one", 0))
             elif t.is_diagonal:
-                self.needs_shared = True
-                parts.append((t, "shared", 0))
+                use = self._shared_use(lambda ctx, indices, mask=t.zmask: sampling.odd_shots(indices, mask))
+                parts.append((t, "shared", use))
             else:
                 parts.append((t, "own", self._terms(O.EXPVAL_TERMS, (t,), unit=True)))
         regs = {id(t): self._coeff_reg(t) for t in obs.terms}
 
         def estimate(ctx: RunContext) -> float:
             total = 0.0
-            for t, how, slot in parts:
+            for t, how, index in parts:
                 c = 1.0 if regs[id(t)] < 0 else ctx.read(regs[id(t)])
                 if how == "one":
                     total += c
                 elif how == "shared":
-                    total += c * sampling.z_mean(ctx.shared, t.zmask)
+                    total += c * sampling.sign_mean(sum(ctx.shared[index]), ctx.shots)
                 else:
-                    total += c * float(np.mean(sampling.plus_minus(ctx.out[slot], ctx.shots, ctx.rng)))
+                    minus = sampling.minus_count(ctx.out[index], ctx.shots, ctx.chunk, ctx.rng)
+                    total += c * sampling.sign_mean(minus, ctx.shots)
             return total
 
         return estimate
 
-    def _per_shot_values(self, obs: PauliObs, name: str) -> Step:
-        """Per-shot eigenvalues of a sum that is diagonal, or one word plus identity terms."""
+    def _pauli_values(self, obs: PauliObs, name: str) -> tuple[Callable, bool]:
+        """`values(ctx, n, indices)`: per-shot eigenvalues of a sum, and whether it is diagonal
+        (read from the shared samples `indices`) rather than one word plus identity terms
+        (drawn in the word's own setting, n shots)."""
         active = [t for t in obs.terms if not t.is_identity]
-        words = {t.word for t in active}
-        regs = [(t, self._coeff_reg(t)) for t in obs.terms]
-        if all(t.is_diagonal for t in active):
-            self.needs_shared = True  # also for identities alone: the protocol says so (sampling.py)
-            slot = None
-        elif len(words) == 1:
-            slot = self._terms(O.EXPVAL_TERMS, (active[0],), unit=True)
-        else:
+        diagonal = all(t.is_diagonal for t in active)  # also identities alone: the protocol says so
+        if not diagonal and len({t.word for t in active}) > 1:
             raise BackendError(
                 f"statevector: `{name}` of a sum of non-commuting-basis Pauli words cannot be "
                 "sampled in one setting; measure each word separately (or use expval, which "
                 "estimates each term in its own setting), or run without shots")
+        slot = None if diagonal else self._terms(O.EXPVAL_TERMS, (active[0],), unit=True)
+        regs = [(t, self._coeff_reg(t)) for t in obs.terms]
 
-        def values(ctx: RunContext) -> np.ndarray:
-            own = None if slot is None else sampling.plus_minus(ctx.out[slot], ctx.shots, ctx.rng)
-            total = np.zeros(ctx.shots)
+        def values(ctx: RunContext, n: int, indices: np.ndarray | None = None) -> np.ndarray:
+            own = None if slot is None else sampling.plus_minus(ctx.out[slot], n, ctx.rng)
+            total = np.zeros(n)
             for t, r in regs:
                 c = 1.0 if r < 0 else ctx.read(r)
                 if t.is_identity:
@@ -188,10 +210,10 @@ class Measurements:
                 elif own is not None:
                     total += c * own
                 else:
-                    total += c * sampling.z_signs(ctx.shared, t.zmask)
+                    total += c * sampling.z_signs(indices, t.zmask)
             return total
 
-        return values
+        return values, diagonal
 
 
 def _read_slot(slot: int) -> Step:

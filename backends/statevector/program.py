@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import BackendError, Function
-from ..memory import check_state_fits
+from ..memory import SHOT_CHUNK, check_kernel
 from . import opcodes as O
 from .blocking import chunk_bits, group_actions, wire_budget
 from .encode import Encoder, assemble
@@ -36,7 +36,7 @@ FUSE_PARAMETRIC_FROM = 10
 
 
 def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: int = CHUNK_QUBITS,
-                   fuse_from: int = FUSE_PARAMETRIC_FROM) -> Program:
+                   fuse_from: int = FUSE_PARAMETRIC_FROM, shot_chunk: int = SHOT_CHUNK) -> Program:
     """Lower `fn` (a kernel) into a Program for the numba kernels.
 
     Args:
@@ -45,12 +45,15 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
             `chunk_qubits` in threads (tests lower them to exercise blocking on small states).
         fuse_from: from this many qubits also fuse gates with runtime parameters (below it a
             per-call matrix product costs about what it saves; constant gates always fuse).
+        shot_chunk: shots drawn at once by expval, var and probs (sampling.py; tests make it small).
 
     Raises:
         BackendError: an op, a gate width or a measurement this backend cannot run.
+        ResourceError: a run that needs more memory than the machine has (the runtime
+            checks the user's limits, KETTLE_MAX_MEMORY and max_memory=, before this).
     """
-    check_state_fits(fn, "statevector")
-    options = Options(block_from, chunk_qubits, fuse_from)
+    check_kernel(fn, "statevector", user=False)
+    options = Options(block_from, chunk_qubits, fuse_from, shot_chunk)
     lowered = lower(fn)
     enc = Encoder(lowered.scalars, lowered.cpool)
     measurements = lowered.measurements
@@ -65,6 +68,7 @@ class Options:
     block_from: int = BIG_QUBITS
     chunk_qubits: int = CHUNK_QUBITS
     fuse_from: int = FUSE_PARAMETRIC_FROM
+    shot_chunk: int = SHOT_CHUNK
 
     def blocked(self, n: int) -> bool:
         return n >= self.block_from and n > self.chunk_qubits
@@ -120,7 +124,8 @@ class Program:
         self.rpool = np.array(lowered.scalars.pool, dtype=np.float64)
         self.cpool = lowered.cpool.array()
         self._scalars = lowered.scalars if lowered.scalars.prelude else None
-        self._needs_shared = lowered.measurements.needs_shared
+        self._shared_uses = lowered.measurements.shared_uses
+        self._shared_chunk = None if lowered.measurements.per_shot else options.shot_chunk
         index = {v: i for i, (v, _) in enumerate(lowered.steps)}
         self._steps = [s for _, s in lowered.steps]
         self._outputs = [index[v] for v in lowered.outputs]
@@ -176,11 +181,11 @@ class Program:
         ctx = RunContext(state, out, lambda r: float(params[r] if r < n_params else rpool[r - n_params]))
         if self.shots is not None:
             self._check_finite(state)
-            ctx.shots, ctx.rng = self.shots, rng
-            if self._needs_shared:
-                from .sampling import basis_samples
+            ctx.shots, ctx.rng, ctx.chunk = self.shots, rng, self.options.shot_chunk
+            if self._shared_uses:
+                from .sampling import shared_statistics
 
-                ctx.shared = basis_samples(state, self.shots, rng)
+                ctx.shared = shared_statistics(ctx, self._shared_chunk or self.shots, self._shared_uses)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
 

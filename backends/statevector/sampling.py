@@ -34,31 +34,72 @@ raises a BackendError before any draw. Then:
    - `q.state`: the exact state, no draw.
 
 Scalar results are Python floats.
+
+Memory stays bounded whatever the shots: every `rng.random(shots)` above is drawn as
+consecutive chunks of at most `chunk` (memory.SHOT_CHUNK) numbers, which is the same
+stream of numbers, and each result is accumulated chunk by chunk: outcome counts for
+probs and Z words, +1 counts for the other words, and means and variances merged
+across chunks for var and Hermitian observables. Only `q.sample` and `q.bits`, whose
+results hold every shot, draw all shots at once. Up to one chunk of shots the results
+are exactly those of the whole-array formulas above; past it, counts and Pauli-word
+means stay exact and merged means and variances differ from them by rounding only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 
 
-def basis_samples(state: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """`shots` basis-state indices drawn from |state|^2."""
+def chunk_sizes(shots: int, chunk: int) -> Iterator[int]:
+    """`shots` as consecutive chunks of at most `chunk`."""
+    for start in range(0, shots, chunk):
+        yield min(chunk, shots - start)
+
+
+def shared_statistics(ctx, chunk: int, uses: list[Callable[[object, np.ndarray], object]]) -> list[list]:
+    """Draw the shared basis samples of run `ctx` (state, shots, rng) chunk by chunk; per use,
+    its statistic `use(ctx, indices)` of each chunk."""
+    state = ctx.state
     cdf = np.cumsum(np.abs(state) ** 2)
-    picks = np.searchsorted(cdf, rng.random(shots) * cdf[-1], side="right")
-    return np.minimum(picks, len(state) - 1)
+    stats: list[list] = [[] for _ in uses]
+    for size in chunk_sizes(ctx.shots, chunk):
+        draw = ctx.rng.random(size) * cdf[-1]
+        indices = np.minimum(np.searchsorted(cdf, draw, side="right"), len(state) - 1)
+        for use, out in zip(uses, stats):
+            out.append(use(ctx, indices))
+    return stats
+
+
+def moments(values: np.ndarray) -> tuple[int, float, float]:
+    """(count, np.mean, np.var) of one chunk of per-shot values."""
+    return len(values), float(np.mean(values)), float(np.var(values))
+
+
+def merged(parts: list[tuple[int, float, float]], var: bool) -> float:
+    """The mean (or variance, ddof=0) of the union of chunks from their moments (Chan et al.);
+    one chunk gives its own np.mean / np.var exactly."""
+    if len(parts) == 1:
+        return parts[0][2] if var else parts[0][1]
+    n = sum(p[0] for p in parts)
+    mean = sum(p[0] * p[1] for p in parts) / n
+    if not var:
+        return mean
+    return sum(p[0] * (p[2] + (p[1] - mean) ** 2) for p in parts) / n
+
+
+def outcome_counts(indices: np.ndarray, positions: tuple[int, ...]) -> np.ndarray:
+    """How often each of the 2^k outcomes on `positions` (first most significant) occurs."""
+    k = len(positions)
+    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
+    outcome = bits_of(indices, positions) @ weights if k else np.zeros(len(indices), np.int64)
+    return np.bincount(outcome, minlength=2**k)
 
 
 def bits_of(indices: np.ndarray, positions: tuple[int, ...]) -> np.ndarray:
     """(shots, k) int64 bits at `positions` (bit positions, first one first)."""
     return (indices[:, None] >> np.array(positions, dtype=np.int64)) & 1
-
-
-def histogram(indices: np.ndarray, positions: tuple[int, ...]) -> np.ndarray:
-    """Relative frequencies of the 2^k outcomes on `positions` (first most significant)."""
-    k = len(positions)
-    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
-    outcome = bits_of(indices, positions) @ weights if k else np.zeros(len(indices), np.int64)
-    return np.bincount(outcome, minlength=2**k).astype(np.float64) / len(indices)
 
 
 def z_parity(indices: np.ndarray, zmask: int) -> np.ndarray:
@@ -78,15 +119,26 @@ def z_signs(indices: np.ndarray, zmask: int) -> np.ndarray:
     return 1.0 - 2.0 * z_parity(indices, zmask)
 
 
-def z_mean(indices: np.ndarray, zmask: int) -> float:
-    """np.mean of z_signs, to the bit: the +-1 sum is the exact integer n - 2 * (odd shots)."""
-    n = len(indices)
-    return (n - 2 * int(np.count_nonzero(z_parity(indices, zmask)))) / n
+def odd_shots(indices: np.ndarray, zmask: int) -> int:
+    """How many shots have odd parity on `zmask`: the Z word's mean is (n - 2 * odd) / n."""
+    return int(np.count_nonzero(z_parity(indices, zmask)))
+
+
+def sign_mean(minus: int, shots: int) -> float:
+    """np.mean of `shots` +-1 values of which `minus` are -1, to the bit: their sum is an
+    exact integer (below 2^53), so both are one rounding of (shots - 2 * minus) / shots."""
+    return (shots - 2 * minus) / shots
 
 
 def plus_minus(expval: float, shots: int, rng: np.random.Generator) -> np.ndarray:
     """+-1 outcomes of a Pauli word with exact expectation `expval`: p(+1) = (1 + <P>) / 2."""
     return np.where(rng.random(shots) < (1.0 + expval) / 2.0, 1.0, -1.0)
+
+
+def minus_count(expval: float, shots: int, chunk: int, rng: np.random.Generator) -> int:
+    """How many of `shots` plus_minus outcomes are -1, drawn `chunk` at a time."""
+    p_plus = (1.0 + expval) / 2.0
+    return sum(size - int(np.count_nonzero(rng.random(size) < p_plus)) for size in chunk_sizes(shots, chunk))
 
 
 def eigen_samples(probs: np.ndarray, eigenvalues: np.ndarray, shots: int,
