@@ -142,7 +142,7 @@ def location() -> Location:
     if not found.usable:
         warnings.warn(f"kettle: kernel disk cache disabled, {found.problem}. Kernels are compiled "
                       f"in memory in every process (slow start). Fix the directory or set "
-                      f"{ENV} to a private directory.", KernelCacheWarning, stacklevel=2)
+                      f"{ENV} to a private directory.", KernelCacheWarning, stacklevel=3)
     return found
 
 
