@@ -167,9 +167,9 @@ class KernelCache(caching.FunctionCache):
         old = self._cache_file
         self._cache_file = SealedCacheFile(old._cache_path, self._impl.filename_base, old._source_stamp)
 
-    def load_overload(self, sig, target_context):
+    def _load_overload(self, sig, target_context):  # numba's step that reads the files
         try:
-            return super().load_overload(sig, target_context)
+            return super()._load_overload(sig, target_context)
         except Exception as exc:  # garbage can fail anywhere in unpickling or LLVM: rebuild
             problem = str(exc) if isinstance(exc, CorruptEntry) else f"{exc!r} while loading it"
             warnings.warn(f"kettle: discarded a bad kernel cache entry for {self._py_func.__name__}: "

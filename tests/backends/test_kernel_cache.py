@@ -21,7 +21,8 @@ from pathlib import Path
 import numba
 import pytest
 
-from kettle.backends.statevector.cache import CorruptEntry, SealedCacheFile, seal, unseal
+from kettle.backends.statevector.cache import CorruptEntry, KernelCache, SealedCacheFile, seal, unseal
+from kettle.backends.statevector.cache_dir import KernelCacheWarning
 
 ROOT = Path(__file__).resolve().parents[3]
 THETA = 0.7
@@ -260,3 +261,19 @@ def test_sealed_cache_file_discard_removes_only_its_own_files(sealed, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "kernels_x.g-20.py311.1.nbc", "kernels_x.g-20.py311.nbi"]
     assert sealed.load("a") is None and other.load("a") == 2
+
+
+def test_kernel_cache_discards_an_entry_numba_cannot_rebuild(tmp_path):
+    """A well-sealed entry whose payload is not a compile result: warned, discarded, a miss."""
+    from numba.core import types
+    from numba.core.registry import cpu_target
+
+    from kettle.backends.statevector import kernels_extra
+
+    cache = KernelCache(kernels_extra.measure_extra.py_func)
+    cache._cache_file = SealedCacheFile(str(tmp_path), cache._impl.filename_base, "stamp")
+    sig, context = (types.int64,), cpu_target.target_context
+    cache._cache_file.save(cache._index_key(sig, context.codegen()), ("not", "a", "compile result"))
+    with pytest.warns(KernelCacheWarning, match="bad kernel cache entry for measure_extra: TypeError"):
+        assert cache.load_overload(sig, context) is None
+    assert list(tmp_path.iterdir()) == []
