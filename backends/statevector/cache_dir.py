@@ -99,16 +99,25 @@ class Location:
         return self.problem is None
 
 
+class UnsafeDirError(OSError):
+    """A cache directory that exists but is not private to this user."""
+
+
+def check_private_dir(path: Path) -> None:
+    """Raises UnsafeDirError (saying why and how to fix it) unless `path` is private to us."""
+    problem = private_dir_problem(path)
+    if problem is not None:
+        raise UnsafeDirError(f"refusing to use {path}: {problem}")
+
+
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (mode 0700) if missing and check it is private to this user.
 
     Raises:
-        OSError: it cannot be created, or it is not private (the message says why).
+        OSError: it cannot be created; UnsafeDirError if it is not private.
     """
     os.makedirs(path, mode=0o700, exist_ok=True)
-    problem = private_dir_problem(path)
-    if problem is not None:
-        raise OSError(f"refusing to use {path}: {problem}")
+    check_private_dir(path)
 
 
 def locate(create: bool = True) -> Location:
@@ -124,14 +133,13 @@ def locate(create: bool = True) -> Location:
             if create:
                 ensure_private_dir(directory)
             elif os.path.lexists(directory):
-                problem = private_dir_problem(directory)
-                if problem is not None:
-                    raise OSError(f"refusing to use {directory}: {problem}")
-        if create:
-            tempfile.TemporaryFile(dir=path).close()  # root may write even to a read-only mode
+                check_private_dir(directory)
+        if create:  # a real write: root ignores mode bits, but not a read-only filesystem
+            tempfile.TemporaryFile(dir=path).close()
+    except UnsafeDirError as exc:
+        return Location(path, str(exc))
     except OSError as exc:
-        reason = str(exc) if str(exc).startswith("refusing") else f"cannot write {path}: {exc}"
-        return Location(path, reason)
+        return Location(path, f"cannot write {path}: {exc}")
     return Location(path)
 
 
