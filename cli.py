@@ -1,4 +1,4 @@
-"""The `kettle` command line: `kettle demo` and `kettle opt` (also `python -m kettle ...`)."""
+"""The `kettle` command line: `kettle demo`, `kettle opt` and `kettle cache` (also `python -m kettle ...`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     opt.add_argument("--passes", default="", help="comma-separated pass names, e.g. dce")
     opt.add_argument("--print-after-all", action="store_true", help="print the IR after each pass")
 
+    cache = commands.add_parser("cache", help="the disk cache of compiled numba kernels")
+    cache.add_argument("action", choices=("info", "clear"),
+                       help="info: where it is, whether it is used, its size; clear: delete its files")
+
     args = parser.parse_args(argv)
     from .ir import KettleError
 
@@ -34,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
             from .demo import run_demo
 
             run_demo(steps=args.steps, points=args.points, method=args.method, show_ir=args.show_ir)
+        elif args.command == "cache":
+            run_cache(args.action)
         else:
             run_opt(args.file, args.passes, args.print_after_all)
     except KettleError as exc:
@@ -62,6 +68,21 @@ def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:
     text = read_source(path)
     result = PassManager(passes, print_after_all=print_after_all).run(parse_module(text))
     print(result, end="")
+
+
+def run_cache(action: str) -> None:
+    """Print where the kernel cache lives and what it holds (`info`), or empty it (`clear`).
+
+    Raises:
+        KettleError: `clear` found a cache directory that is not private to this user.
+    """
+    from .backends.statevector import cache_files
+
+    if action == "info":
+        print(cache_files.describe())
+    else:
+        removed, freed = cache_files.clear()
+        print(f"removed {removed} files ({freed / 1e6:.1f} MB) from {cache_files.cache_root()}")
 
 
 def read_source(path: str) -> str:

@@ -63,7 +63,7 @@ def first_call(cache_dir: str | None = None, tiered: bool = True) -> tuple[float
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["KETTLE_TIERED"] = "1" if tiered else "0"
     if cache_dir is not None:
-        env["NUMBA_CACHE_DIR"] = cache_dir
+        env["KETTLE_CACHE_DIR"] = cache_dir  # kettle's kernels ignore NUMBA_CACHE_DIR
     out = subprocess.run([sys.executable, "-c", FIRST_CALL_SCRIPT], env=env, check=True,
                          capture_output=True, text=True).stdout
     first, second = (float(x) for x in out.split())

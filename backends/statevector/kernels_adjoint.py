@@ -224,7 +224,7 @@ def exec_adjoint(code, start, end, pr, pi, lr, li, phi, regs, mats, weights, gra
         pc += code[pc + 1]
 
 
-@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+@njit(cache=cache.enabled(), nogil=True, fastmath={"reassoc", "contract"})
 def adjoint_run(code, params, rpool, cpool, state, lam, weights, grad, task):
     """One adjoint VJP, or one slice of one; returns d(weighted results)/d register (params, rpool).
 

@@ -11,7 +11,7 @@ from . import opcodes as O
 from .kernels_measure import expval_matrix, rotated_probs, var_terms
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=cache.enabled(), nogil=True)
 def measure_extra(code, state, regs, mats, out):
     """Run the extras section code[extra_start:] on the final state, writing into `out`."""
     nq = code[O.H_QUBITS]

@@ -67,7 +67,7 @@ def chunk_layout(n, bits):
     return offs, rest
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=cache.enabled(), nogil=True)
 def run_program(code, params, rpool, cpool, state, task):
     """One call of a program; returns the output vector.
 

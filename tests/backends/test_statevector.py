@@ -272,7 +272,7 @@ def test_statevector_kernel_edits_invalidate_the_disk_cache():
 
     locator = kernels_run.run_program._cache._impl._locator
     assert type(locator).__name__ == "KernelLocator"
-    assert locator.get_source_stamp()[1] == kernel_sources_hash()
+    assert locator.get_source_stamp() == kernel_sources_hash()
 
 
 def test_statevector_warm_compiles_every_entry_point_blocked_runs_add_none():
