@@ -16,6 +16,7 @@ import numpy as np
 
 from ..ir import ShapeError, TraceError
 from ..ir.gates import PAULIS
+from ..ir.quantum import hermitian_problem
 from .circuit import current_circuit, normalize_wires
 from .operations import Operation, _constant_matrix
 from .tracing import Tracer, TracerArray, is_number
@@ -100,9 +101,9 @@ class Hermitian(Observable):
         if m.shape != (dim, dim):
             raise ShapeError(f"Hermitian on {len(self._wires)} wire(s) needs a {dim}x{dim} matrix, "
                              f"got shape {m.shape}")
-        if not np.allclose(m, m.conj().T, atol=1e-10):
-            raise TraceError("kt.Hermitian: the matrix is not Hermitian (A != A^dagger); pass a "
-                             "matrix equal to its conjugate transpose, e.g. (A + A.conj().T) / 2")
+        problem = hermitian_problem(m)  # the verifier's own check, made early for a clear message
+        if problem is not None:
+            raise TraceError(f"kt.Hermitian: {problem}")
         self.matrix_value = m
 
     @property

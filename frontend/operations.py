@@ -14,6 +14,7 @@ import numpy as np
 
 from ..ir import ALIASES, GATES, GateSpec, ShapeError, TraceError, WireError
 from ..ir.gates import controlled_matrix
+from ..ir.quantum import unitary_problem
 from .circuit import current_circuit, normalize_wires
 from .tracing import Tracer, TracerArray
 
@@ -166,9 +167,9 @@ class QubitUnitary(Operation):
         if m.shape != (2 ** len(self.wires),) * 2:
             raise ShapeError(f"QubitUnitary on {len(self.wires)} wire(s) needs a "
                              f"{2 ** len(self.wires)}x{2 ** len(self.wires)} matrix, got shape {m.shape}")
-        if not np.allclose(m.conj().T @ m, np.eye(len(m)), atol=1e-8):
-            raise TraceError("QubitUnitary: the matrix is not unitary (U^dagger U != I); pass a "
-                             "unitary matrix, or build the operation from parametrised gates")
+        problem = unitary_problem(m)  # the verifier's own check, made early for a clear message
+        if problem is not None:
+            raise TraceError(f"QubitUnitary: {problem}")
         self.params = (m,)
         self.adjoint = False
         self.controls, self.control_values = (), ()
