@@ -16,7 +16,7 @@ from ..ir import ALIASES, GATES, GateSpec, ShapeError, TraceError, WireError
 from ..ir.gates import controlled_matrix
 from ..ir.quantum import unitary_problem
 from .circuit import current_circuit, normalize_wires
-from .tracing import Tracer, TracerArray
+from .tracing import Tracer, TracerArray, real
 
 
 def _check_param(x: Any, gate: str) -> Any:
@@ -26,7 +26,7 @@ def _check_param(x: Any, gate: str) -> Any:
     if isinstance(x, Tracer):
         return x
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
-        return float(x)
+        return real(x, f"a {gate} parameter")
     if isinstance(x, (np.ndarray, list, tuple)):
         raise ShapeError(f"{gate} takes scalar angles, got an array of shape {np.shape(x)}; index "
                          f"the array to pass one element per parameter")
@@ -122,6 +122,7 @@ class Operation:
     def __mul__(self, k): return _obs(self) * k
     def __rmul__(self, k): return k * _obs(self)
     def __truediv__(self, k): return _obs(self) / k
+    def __rtruediv__(self, k): return k / _obs(self)
     def __add__(self, other): return _obs(self) + other
     def __radd__(self, other): return other + _obs(self)
     def __sub__(self, other): return _obs(self) - other

@@ -61,6 +61,10 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
     """Check one function (calls are checked against `module` when given)."""
     if not fn.body:  # the per-op check below never runs on an empty body
         raise VerifyError(f"@{fn.name}: a function ends with `return`, but its body is empty")
+    for name in fn.attrs:
+        if name not in FUNCTION_ATTRS:
+            raise VerifyError(f"@{fn.name}: unknown function attribute {name!r}; a function's "
+                              f"attributes are: {', '.join(FUNCTION_ATTRS)}")
     for name, kind in FUNCTION_ATTRS.items():
         if name in fn.attrs and not kind.check(fn.attrs[name]):
             raise VerifyError(f"@{fn.name}: attribute {name!r} expects {kind}, "
