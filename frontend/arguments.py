@@ -51,14 +51,17 @@ def as_array(a: Any, name: str = "argument") -> np.ndarray:
     Raises:
         TraceError: complex values, strings, ragged lists or other objects.
     """
+    ragged = False
     try:
         array = np.asarray(a)
-    except Exception:
-        array = None
+    except Exception as exc:
+        array, ragged = None, "inhomogeneous" in str(exc)
     if array is not None and array.dtype == object:
         array = _from_objects(array, name)
     if array is None or array.dtype.kind not in "fiub":
-        kind = "complex numbers" if array is not None and array.dtype.kind == "c" else type(a).__name__
+        kind = ("complex numbers" if array is not None and array.dtype.kind == "c"
+                else f"a ragged {type(a).__name__} (rows of different lengths)" if ragged
+                else type(a).__name__)
         raise TraceError(f"{name} is {kind} ({a!r:.60}); qjit functions take real numbers, arrays "
                          f"of real numbers, and Python ints, bools, strings or None for static "
                          f"settings")

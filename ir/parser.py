@@ -172,7 +172,7 @@ def _operation(tree: lark.Tree, scope: _Scope):
     results = [scope.define(tok, t) for tok, t in zip(result_tokens, types)]
     try:
         return cls.from_groups(attrs, groups, results)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # `inf : i64` overflows
         raise IRParseError(str(exc), name.line, name.column) from None
 
 
@@ -204,7 +204,13 @@ def _attr_value(node: Any, key: lark.Token, depth: int = 0) -> Any:
         return False
     token = node.children[0]
     if kind == "string":
-        return json.loads(token)
+        try:
+            return json.loads(token)
+        except ValueError as exc:  # raw control characters, bad escapes: JSON's string rules
+            reason = getattr(exc, "msg", str(exc)).removesuffix(" at").lower()
+            raise IRParseError(f"invalid string {str(token)[:40]!r} ({reason}); "
+                               "write strings as JSON does: escape control characters (\\n, "
+                               "\\u0000) and backslashes", token.line, token.column) from None
     if kind == "symbol":
         return SymbolRef(token[1:])
     try:

@@ -44,8 +44,13 @@ def verify(module: Module) -> Module:
     """Check `module`; return it unchanged so calls can be chained.
 
     Raises:
-        VerifyError: the first broken invariant, naming the function, op index and op.
+        VerifyError: the first broken invariant, naming the function, op index and op; or
+            `module` is not a Module.
     """
+    if not isinstance(module, Module) or not isinstance(module.functions, (tuple, list)):
+        fix = "; parse text first: verify(parse_module(text))" if isinstance(module, str) else ""
+        raise VerifyError(f"verify takes a Module (with a tuple of functions), got "
+                          f"{type(module).__name__}{fix}")
     names = [fn.name for fn in module.functions]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:

@@ -564,3 +564,27 @@ def test_escaped_tracer_raises(backend, use):
     tracer = _leaky(backend)
     with raises(kt.TraceError, "escaped its qjit function", "return them"):
         USES_OF_AN_ESCAPED_TRACER[use](tracer)
+
+
+# --- found while trying every public function with wrong arguments --------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: kt.AdamOptimizer(stepsize="0.1"),
+                                  lambda: kt.GradientDescentOptimizer(stepsize=None),
+                                  lambda: kt.AdamOptimizer(beta1=[0.9]),
+                                  lambda: kt.AdamOptimizer(eps=True)])
+def test_optimizer_setting_that_is_not_a_number_raises(make):
+    with raises(kt.TraceError, "must be a real number"):
+        make()
+
+
+def test_ragged_nested_argument_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x[0][0], wires=0), kt.expval(kt.Z(0)))[1])
+    with raises(kt.TraceError, "argument 'arg0' is a ragged tuple", "real numbers"):
+        circuit(((0.1, 0.2), (0.3,)))
+
+
+@pytest.mark.parametrize("value, fix", [(None, ""), ("module @m {}", "parse text first")])
+def test_verify_of_a_non_module_raises(value, fix):
+    with raises(kt.VerifyError, "verify takes a Module", fix):
+        kt.verify(value)
