@@ -155,3 +155,18 @@ def test_frontend_and_verifier_share_one_check(backend, kind):
     with pytest.raises(kt.TraceError) as frontend:
         kt.qjit(body, wires=1, backend=backend)()
     assert str(frontend.value).endswith(problem)
+
+
+@pytest.mark.parametrize("kind", CASES)
+def test_frontend_refuses_a_matrix_computed_from_traced_values(backend, kind):
+    """A traced matrix could not be checked until run time: the frontend asks for a constant."""
+
+    def body(x):
+        m = np.cos(x) * np.eye(2)  # unitary only for some x: known only when the kernel runs
+        if kind == "unitary":
+            kt.QubitUnitary(m, wires=0)
+            return kt.state()
+        return kt.expval(kt.Hermitian(m, wires=0))
+
+    with pytest.raises(kt.TraceError, match="needs a constant matrix"):
+        kt.qjit(body, wires=1, backend=backend)(0.3)

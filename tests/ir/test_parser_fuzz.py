@@ -4,9 +4,10 @@ Printed modules (random kernels and host modules from tests/strategies.py, and a
 modules traced from real circuits) are mutated the way hand-edited or damaged text is:
 tokens and lines deleted, duplicated or swapped, characters flipped, random bytes and
 unicode inserted, text truncated, brackets nested deeply, numbers made huge, SSA names
-renamed and types changed. Whatever comes out, `parse_module` then `verify` may only
-raise a KettleError, never another exception and never hang (each example is bounded by
-a 2 s alarm); a module that verifies also prints and reparses to the same text.
+renamed, types changed, lines of other modules spliced in. Whatever comes out,
+`parse_module` then `verify` may only raise a KettleError, never another exception and
+never hang (each example is bounded by a 2 s alarm); a module that verifies also prints
+and reparses to the same text.
 """
 
 from __future__ import annotations
@@ -174,16 +175,27 @@ def _change_type(draw, text: str) -> str:
     return _splice(text, a, b, draw(st.sampled_from(TYPES)))
 
 
-MUTATIONS: list[Callable[[str], st.SearchStrategy[str]]] = [
+@st.composite
+def _splice_line(draw, text: str, pool: tuple[str, ...]) -> str:
+    """A line of another module (an op of another kind, a foreign function head) put in."""
+    donor = draw(st.sampled_from(pool)).split("\n")
+    lines = text.split("\n")
+    lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(donor)))
+    return "\n".join(lines)
+
+
+MUTATIONS: list[Callable[..., st.SearchStrategy[str]]] = [
     _token_edit, _line_edit, _character_edit, _deep_nesting, _huge_number, _rename_value, _change_type,
+    _splice_line,
 ]
 
 
 @st.composite
 def mutants(draw, pool: tuple[str, ...]) -> str:
     text = draw(st.sampled_from(pool))
-    for _ in range(draw(st.integers(1, 3))):
-        text = draw(draw(st.sampled_from(MUTATIONS))(text))
+    for _ in range(draw(st.integers(1, 4))):
+        mutation = draw(st.sampled_from(MUTATIONS))
+        text = draw(mutation(text, pool) if mutation is _splice_line else mutation(text))
     return text
 
 
