@@ -19,6 +19,7 @@ from ..ir import arith as A
 from ..ir import quantum as Q
 from ..ir.function import Function, Return
 from ..ir.gates import controlled_matrix
+from ..ir.printer import Namer, print_op
 from ..ir.tensors import Extract, FromElements
 from .memory import check_kernel
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
@@ -55,7 +56,7 @@ _GATE_PHASE = (Q.Alloc, Q.Gate, Q.Unitary)
 
 def _run_kernel(fn: Function, env: dict[Value, Any], rng) -> tuple:
     """Gates first (and the classical ops they need), then measurements in program order."""
-    machine = _Machine()
+    machine = _Machine(fn)
     later = []
     for o in fn.body:
         if isinstance(o, _GATE_PHASE):
@@ -104,12 +105,41 @@ def gate_matrix(o: Q.Gate, params: Sequence[float]) -> np.ndarray:
     return controlled_matrix(base, o.ctrl)
 
 
+def op_text(fn: Function, target: Any) -> str:
+    """`target` as the printer writes it, with the value names it has in `fn` (for errors)."""
+    namer = Namer()
+    for a in fn.args:
+        namer.define(a)
+    for o in fn.body:
+        if o is target:
+            return print_op(o, namer)
+        for r in o.results:
+            namer.define(r)
+    return target.name
+
+
 class _Machine:
     """A state tensor plus the wire of every live qubit value."""
 
-    def __init__(self) -> None:
+    def __init__(self, fn: Function) -> None:
+        self.fn = fn
         self.state: np.ndarray | None = None
         self.wire: dict[Value, int] = {}
+
+    def matrix(self, o: Q.Unitary | Q.Hermitian, env) -> np.ndarray:
+        """The matrix operand of `o`, checked: it may be a kernel argument the verifier never saw.
+
+        Raises:
+            BackendError: a matrix that is not unitary (q.unitary) or Hermitian (q.hermitian).
+        """
+        m = np.asarray(env[o.matrix])
+        check = Q.unitary_problem if isinstance(o, Q.Unitary) else Q.hermitian_problem
+        problem = check(m, len(o.qubits))
+        if problem is not None:
+            index = next(i for i, x in enumerate(self.fn.body) if x is o)
+            raise BackendError(f"reference: @{self.fn.name}, op #{index} (`{op_text(self.fn, o)}`): "
+                               f"{problem}")
+        return m
 
     def wires(self, qubits) -> list[int]:
         return [self.wire[q] for q in qubits]
@@ -120,7 +150,7 @@ class _Machine:
             self.state[(0,) * o.wires] = 1.0
             self.wire.update({q: i for i, q in enumerate(o.out)})
             return
-        m = gate_matrix(o, [env[p] for p in o.params]) if isinstance(o, Q.Gate) else env[o.matrix]
+        m = gate_matrix(o, [env[p] for p in o.params]) if isinstance(o, Q.Gate) else self.matrix(o, env)
         self.state = Measurer(self.state, None, None).apply(MatrixObs(m, self.wires(o.qubits)))
         self.wire.update({new: self.wire[old] for old, new in zip(o.qubits, o.out)})
 
@@ -131,7 +161,7 @@ def _measure(o, env, machine: _Machine, m: Measurer) -> Any:
     if isinstance(o, Q.PauliSum):
         return pauli_obs(o.words, [env[c] for c in o.coeffs], machine.wires(o.qubits))
     if isinstance(o, Q.Hermitian):
-        return MatrixObs(np.asarray(env[o.matrix]), machine.wires(o.qubits))
+        return MatrixObs(machine.matrix(o, env), machine.wires(o.qubits))
     if isinstance(o, Q.Expval):
         return m.exact_expval(env[o.obs]) if exact else m.sampled_expval(env[o.obs])
     if isinstance(o, Q.Var):

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..ir import F64, TraceError, Value, tensor
 from .large_result import LargeResult
-from .tracing import HostTrace, Tracer, TracerArray, tensor_tracer
+from .tracing import ESCAPED, HostTrace, Tracer, TracerArray, tensor_tracer
 
 SCALAR = "f64"
 
@@ -51,16 +51,38 @@ def as_array(a: Any, name: str = "argument") -> np.ndarray:
     Raises:
         TraceError: complex values, strings, ragged lists or other objects.
     """
+    ragged = False
     try:
         array = np.asarray(a)
-    except Exception:
-        array = None
+    except Exception as exc:
+        array, ragged = None, "inhomogeneous" in str(exc)
+    if array is not None and array.dtype == object:
+        array = _from_objects(array, name)
     if array is None or array.dtype.kind not in "fiub":
-        kind = "complex numbers" if array is not None and array.dtype.kind == "c" else type(a).__name__
+        kind = ("complex numbers" if array is not None and array.dtype.kind == "c"
+                else f"a ragged {type(a).__name__} (rows of different lengths)" if ragged
+                else type(a).__name__)
         raise TraceError(f"{name} is {kind} ({a!r:.60}); qjit functions take real numbers, arrays "
                          f"of real numbers, and Python ints, bools, strings or None for static "
                          f"settings")
     return array.astype(float, copy=False)
+
+
+def _from_objects(array: np.ndarray, name: str) -> np.ndarray:
+    """A float array from an object array of numbers (huge ints, Fractions); else `array`.
+
+    Raises:
+        TraceError: a tracer that outlived its trace, or an integer too large for a float.
+    """
+    if any(isinstance(e, Tracer) for e in array.flat):
+        raise TraceError(f"{name}: {ESCAPED}")
+    try:
+        return array.astype(float)
+    except OverflowError:
+        raise TraceError(f"{name} holds an integer too large for a 64-bit float (max ~1.8e308); "
+                         f"pass smaller numbers") from None
+    except (TypeError, ValueError):
+        return array  # reported by the caller with the value's type
 
 
 def trace_argument(trace: HostTrace, a: Any, name: str) -> tuple[Value | None, Any]:

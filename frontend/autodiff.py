@@ -83,7 +83,18 @@ class Derivative(Compiled):
     def _primal(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
         if isinstance(self.f, Compiled):
             return self.f._trace(args, kwnames)
-        return self.trace_host(args, kwnames, lambda trace, call_args: call_with(self.f, call_args, kwnames))
+        return self.trace_host(args, kwnames, lambda trace, call_args: self._real_output(
+            call_with(self.f, call_args, kwnames)))
+
+    def _real_output(self, out: Any) -> Any:
+        """`out`, checked to hold no integers: they cannot depend on the arguments (len, ...)."""
+        leaves = out.values() if isinstance(out, dict) else out if isinstance(out, (tuple, list)) else [out]
+        for leaf in leaves:
+            if isinstance(leaf, (bool, int, np.integer, np.bool_)):
+                raise TraceError(f"kt.{self.kind}: {getattr(self.f, '__name__', 'the function')} returned "
+                                 f"{type(leaf).__name__} {leaf!r}, an integer, which has no derivative; "
+                                 f"differentiate a function returning floats computed from its arguments")
+        return out
 
     def _wrt(self, args: tuple, static: tuple[bool, ...]) -> list[int]:
         """Positions among the traced arguments of the differentiated ones."""

@@ -43,7 +43,11 @@ class Compiled:
         # Name and docstring of fn, but not its __dict__: a wrapped Compiled keeps its own cache.
         functools.update_wrapper(self, fn, updated=())
         self.fn = fn
-        self._signature = inspect.signature(fn)
+        try:
+            self._signature = inspect.signature(fn)
+        except (TypeError, ValueError):  # builtins such as max: no signature to bind calls with
+            raise TraceError(f"cannot compile {fn!r:.60}: Python does not expose its parameters; "
+                             f"wrap it in a function of your own, e.g. lambda x: f(x)") from None
         self._name = symbol_name(name)
         self._cache: dict[tuple, Any] = {}
         self._bind_plans: dict[tuple, tuple] = {}

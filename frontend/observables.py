@@ -16,9 +16,10 @@ import numpy as np
 
 from ..ir import ShapeError, TraceError
 from ..ir.gates import PAULIS
+from ..ir.quantum import hermitian_problem
 from .circuit import current_circuit, normalize_wires
 from .operations import Operation, _constant_matrix
-from .tracing import Tracer, TracerArray, is_number
+from .tracing import Tracer, TracerArray, is_number, real
 
 Word = tuple[tuple[int, str], ...]  # ((wire, "X"|"Y"|"Z"), ...) sorted by wire
 _SQRT_HALF = 1 / np.sqrt(2)
@@ -43,7 +44,19 @@ class Observable:
     __rmul__ = __mul__
 
     def __truediv__(self, k: Any) -> Observable:
+        if isinstance(k, np.ndarray) and k.shape == ():
+            k = k[()]
+        if not (is_number(k) or isinstance(k, Tracer)):
+            raise TraceError(f"an observable can be divided by a number or traced value, not by "
+                             f"{type(k).__name__} {k!r:.40}")
+        if not isinstance(k, Tracer) and k == 0:
+            raise TraceError(f"{self!r} / {k!r}: an observable divided by zero; divide by a nonzero "
+                             f"number, or leave the term out")
         return scale(self, 1.0 / k)
+
+    def __rtruediv__(self, k: Any) -> Observable:
+        raise TraceError(f"{k!r:.40} / {self!r}: an observable has no inverse; divide an "
+                         f"observable by a number instead")
 
     def __add__(self, other: Any) -> Observable:
         return add(self, other)
@@ -100,9 +113,9 @@ class Hermitian(Observable):
         if m.shape != (dim, dim):
             raise ShapeError(f"Hermitian on {len(self._wires)} wire(s) needs a {dim}x{dim} matrix, "
                              f"got shape {m.shape}")
-        if not np.allclose(m, m.conj().T, atol=1e-10):
-            raise TraceError("kt.Hermitian: the matrix is not Hermitian (A != A^dagger); pass a "
-                             "matrix equal to its conjugate transpose, e.g. (A + A.conj().T) / 2")
+        problem = hermitian_problem(m)  # the verifier's own check, made early for a clear message
+        if problem is not None:
+            raise TraceError(f"kt.Hermitian: {problem}")
         self.matrix_value = m
 
     @property
@@ -159,7 +172,9 @@ def scale(obs: Observable, k: Any) -> Observable:
     if isinstance(k, np.ndarray) and k.shape == ():
         k = k[()]
     if not (is_number(k) or isinstance(k, Tracer)):
-        raise TraceError(f"an observable can be scaled by a number or traced value, not {k!r}")
+        raise TraceError(f"an observable can be scaled by a number or traced value, not {k!r:.60}")
+    if is_number(k):
+        real(k, "an observable's coefficient")  # a huge int fails here, not at run time
     if isinstance(obs, PauliSum):
         return PauliSum([(c * k, word) for c, word in obs.terms])
     if isinstance(k, Tracer):

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..ir import ALIASES, GATES, GateSpec, ShapeError, TraceError, WireError
 from ..ir.gates import controlled_matrix
+from ..ir.quantum import unitary_problem
 from .circuit import current_circuit, normalize_wires
-from .tracing import Tracer, TracerArray
+from .tracing import Tracer, TracerArray, real
 
 
 def _check_param(x: Any, gate: str) -> Any:
@@ -25,7 +26,7 @@ def _check_param(x: Any, gate: str) -> Any:
     if isinstance(x, Tracer):
         return x
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
-        return float(x)
+        return real(x, f"a {gate} parameter")
     if isinstance(x, (np.ndarray, list, tuple)):
         raise ShapeError(f"{gate} takes scalar angles, got an array of shape {np.shape(x)}; index "
                          f"the array to pass one element per parameter")
@@ -121,6 +122,7 @@ class Operation:
     def __mul__(self, k): return _obs(self) * k
     def __rmul__(self, k): return k * _obs(self)
     def __truediv__(self, k): return _obs(self) / k
+    def __rtruediv__(self, k): return k / _obs(self)
     def __add__(self, other): return _obs(self) + other
     def __radd__(self, other): return other + _obs(self)
     def __sub__(self, other): return _obs(self) - other
@@ -166,9 +168,9 @@ class QubitUnitary(Operation):
         if m.shape != (2 ** len(self.wires),) * 2:
             raise ShapeError(f"QubitUnitary on {len(self.wires)} wire(s) needs a "
                              f"{2 ** len(self.wires)}x{2 ** len(self.wires)} matrix, got shape {m.shape}")
-        if not np.allclose(m.conj().T @ m, np.eye(len(m)), atol=1e-8):
-            raise TraceError("QubitUnitary: the matrix is not unitary (U^dagger U != I); pass a "
-                             "unitary matrix, or build the operation from parametrised gates")
+        problem = unitary_problem(m)  # the verifier's own check, made early for a clear message
+        if problem is not None:
+            raise TraceError(f"QubitUnitary: {problem}")
         self.params = (m,)
         self.adjoint = False
         self.controls, self.control_values = (), ()

@@ -31,6 +31,7 @@ class GradientDescentOptimizer:
     def __init__(self, stepsize: float = 0.01, *, method: str = "auto"):
         if method not in METHODS:
             raise TraceError(f"unknown differentiation method {method!r}; use one of {', '.join(METHODS)}")
+        _check_real("stepsize", stepsize)
         self.stepsize = stepsize
         self.method = method
         self._derivatives: dict[tuple, Derivative] = {}
@@ -104,6 +105,8 @@ class AdamOptimizer(GradientDescentOptimizer):
     def __init__(self, stepsize: float = 0.01, beta1: float = 0.9, beta2: float = 0.99,
                  eps: float = 1e-8, *, method: str = "auto"):
         super().__init__(stepsize, method=method)
+        for name, value in (("beta1", beta1), ("beta2", beta2), ("eps", eps)):
+            _check_real(name, value)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.reset()
 
@@ -137,6 +140,12 @@ def trainable_positions(args: tuple) -> tuple[int, ...]:
         raise TraceError("the optimiser has nothing to train: every argument is a static setting "
                          "(an int, bool, string or None); pass the parameters as floats or float arrays")
     return positions
+
+
+def _check_real(name: str, value: Any) -> None:
+    """An optimiser setting is a real number (a string or None would fail at the first step)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TraceError(f"the optimiser's {name} must be a real number, got {value!r:.40}")
 
 
 def _like(x: Any, new: Any) -> Any:

@@ -82,8 +82,9 @@ def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | N
     """
     if wires is None:
         raise TraceError("kt.qjit needs the number of wires: write @kt.qjit(wires=n)")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise TraceError(f"kt.qjit(seed=...) takes None or an int, got {seed!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise TraceError(f"kt.qjit(seed=...) takes None or a non-negative int, got {seed!r}")
     if isinstance(wires, bool) or not isinstance(wires, (int, np.integer)) or wires < 1:
         raise TraceError(f"kt.qjit(wires=...) takes a positive number of wires, got {wires!r}")
     if shots is not None and (isinstance(shots, bool) or not isinstance(shots, (int, np.integer))
@@ -95,6 +96,9 @@ def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | N
         from ..backends.memory_limits import parse_size
 
         max_memory = parse_size(max_memory, "kt.qjit(max_memory=...)", TraceError)
+    if fn is not None and not callable(fn):
+        raise TraceError(f"kt.qjit decorates a function, got {type(fn).__name__} {fn!r:.40}; "
+                         f"write @kt.qjit(wires=n) above a def")
     if fn is None:
         return lambda f: QJIT(f, int(wires), None if shots is None else int(shots), seed, backend, max_memory)
     return QJIT(fn, int(wires), None if shots is None else int(shots), seed, backend, max_memory)

@@ -22,6 +22,11 @@ from ..ir.tensors import Extract
 
 _STATE = threading.local()
 
+ESCAPED = ("a traced value escaped its qjit function: it was used after the function finished "
+           "tracing (was it stored in a global, a list or an attribute?). Values computed inside a qjit "
+           "function only exist while it is traced: return them from the function and use the "
+           "returned numbers, or pass them as arguments")
+
 Executor = tuple[str, Any, Any]
 """(backend name, numpy Generator or None, max_memory bytes or None): where a kernel runs,
 what it samples with and how much memory it may use."""
@@ -37,6 +42,8 @@ class HostTrace:
         """Where each kernel runs: the backend and sampling generator of the qjit it came from."""
         self._constants: dict[tuple[float, float], Value] = {}
         self._kernel_texts: dict[str, Function] = {}
+        self.closed = False
+        """Set when tracing ends: a tracer of a closed trace escaped it (see ESCAPED)."""
 
     def add_kernel(self, kernel: Function, executor: Executor) -> Function:
         """Add `kernel` to run on `executor`, or return the equal kernel already added (same
@@ -105,6 +112,7 @@ class trace_scope:
 
     def __exit__(self, *exc: object) -> None:
         _STATE.trace = self.previous
+        self.trace.closed = True
 
 
 class Tracer:
@@ -123,6 +131,8 @@ class Tracer:
     def value(self) -> Value:
         """The IR value; extracting a tensor element the first time it is needed."""
         if self._value is None:
+            if self.trace.closed:
+                raise TraceError(ESCAPED)
             tensor, index = self.source
             self._value = Value(F64)
             self.trace.emit(Extract(index=index, source=tensor, out=self._value))
@@ -133,12 +143,16 @@ class Tracer:
 
     # Python control flow cannot depend on a value that only exists at run time.
     def __bool__(self) -> bool:
+        if self.trace.closed:
+            raise TraceError(ESCAPED)
         raise TraceError(
             "a traced value was used in Python control flow (if/while/comparison); its value is "
             "only known when the compiled circuit runs. Branch on static arguments (Python ints) "
             "or compute both branches with arithmetic.")
 
     def __float__(self) -> float:
+        if self.trace.closed:
+            raise TraceError(ESCAPED)
         raise TraceError(
             "a traced value cannot be converted to a Python float at trace time; keep it as an "
             "array or pass it straight to a gate, and convert the results after the call.")
@@ -199,15 +213,25 @@ def is_number(x: Any) -> bool:
     return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
+def real(x: Any, what: str = "a number used with traced values") -> float:
+    """`float(x)` for a real number; a Python int beyond the float range is a TraceError."""
+    try:
+        return float(x)
+    except OverflowError:
+        raise TraceError(f"{what} is an integer of {int(x).bit_length()} bits, too large for a "
+                         f"64-bit float "
+                         f"(max ~1.8e308); pass a smaller number, or a float such as "
+                         f"float('inf')") from None
+
+
 def lift(trace: HostTrace, x: Any) -> Value:
     """The IR value of a tracer or a Python/NumPy real number (as a constant)."""
     if isinstance(x, Tracer):
         if x.trace is not trace:
-            raise TraceError("a traced value escaped the function it was traced in "
-                             "(stored in a global or a closure?); pass it as an argument instead.")
+            raise TraceError(ESCAPED)
         return x.value
     if is_number(x) or isinstance(x, (bool, np.bool_)):
-        return trace.constant(float(x))
+        return trace.constant(real(x))
     if isinstance(x, np.ndarray) and x.shape == ():
         return lift(trace, x[()])
     raise TraceError(f"expected a real number or a traced value, got {type(x).__name__}: {x!r}")
@@ -231,18 +255,22 @@ def binary(name: str, a: Any, b: Any) -> Any:
     if name in ("arith.mulf", "arith.divf") and _is_one(b):
         return a
     trace = _trace_of(a, b)
+    if trace.closed:
+        raise TraceError(ESCAPED)
     out = Value(F64)
     trace.emit(BINARY_OPS[name](lhs=lift(trace, a), rhs=lift(trace, b), out=out))
     return Tracer(trace, out)
 
 
 def _is_one(x: Any) -> bool:
-    return not isinstance(x, Tracer) and float(x) == 1.0
+    return not isinstance(x, Tracer) and real(x) == 1.0
 
 
 def unary(name: str, a: Any) -> Any:
     if not isinstance(a, Tracer):
-        return float(UNARY_FUNCTIONS[name](a))
+        return float(UNARY_FUNCTIONS[name](real(a)))
+    if a.trace.closed:
+        raise TraceError(ESCAPED)
     out = Value(F64)
     a.trace.emit(UNARY_OPS[name](x=a.value, out=out))
     return Tracer(a.trace, out)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 from . import registry  # noqa: F401  (registers every op)
 from .attributes import SymbolRef
 from .errors import IRParseError
-from .function import KINDS, Function, Module
+from .function import FUNCTION_ATTRS, KINDS, Function, Module
 from .op import REGISTRY
 from .types import OPAQUES, SCALARS, TensorType, Type
 from .values import Value
@@ -52,18 +52,27 @@ def parse_module(text: str) -> Module:
     """Parse a module printed by `print_module` (or written by hand).
 
     Raises:
-        IRParseError: a syntax error, an unknown op or attribute, a value used before its
-            definition or defined twice, or operands that do not fit the op; with the
-            line and column of the offending token.
+        IRParseError: text that is not a str, a syntax error, an unknown op or attribute,
+            a value used before its definition or defined twice, an integer beyond i64, or
+            operands that do not fit the op; with the line and column of the offending token.
     """
     import lark
 
+    if not isinstance(text, str):
+        raise IRParseError(f"parse_module takes IR text (a str), got {type(text).__name__}"
+                           f"{_TEXT_FIXES.get(type(text).__name__, '')}")
     try:
         tree = _lark().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise IRParseError(_describe(exc, text), exc.line, exc.column) from None
     name_token, *fn_trees = tree.children
     return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
+
+
+_TEXT_FIXES = {"bytes": "; decode it first: parse_module(data.decode())",
+               "PosixPath": "; read the file first: parse_module(path.read_text())",
+               "WindowsPath": "; read the file first: parse_module(path.read_text())",
+               "Module": "; it is parsed already"}
 
 
 def _describe(exc, text: str) -> str:
@@ -130,7 +139,13 @@ def _function(tree: lark.Tree) -> Function:
     scope = _Scope()
     args = tuple(scope.define(a.children[0], _type(a.children[1])) for a in _children(arglist))
     result_types = tuple(_type(t) for t in _children(typelist))
-    attrs = _attr_dict(fattrs.children[0]) if fattrs.children[0] is not None else {}
+    attrs = {}
+    if fattrs.children[0] is not None:
+        for key in (entry.children[0] for entry in _children(fattrs.children[0])):
+            if str(key) not in FUNCTION_ATTRS:
+                raise IRParseError(f"@{symbol[1:]} has no attribute {str(key)!r}; a function's "
+                                   f"attributes are: {', '.join(FUNCTION_ATTRS)}", key.line, key.column)
+        attrs = _attr_dict(fattrs.children[0])
     body = tuple(_operation(o, scope) for o in ops)
     return Function(str(kind), symbol[1:], args, result_types, body, attrs)
 
@@ -157,7 +172,7 @@ def _operation(tree: lark.Tree, scope: _Scope):
     results = [scope.define(tok, t) for tok, t in zip(result_tokens, types)]
     try:
         return cls.from_groups(attrs, groups, results)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # `inf : i64` overflows
         raise IRParseError(str(exc), name.line, name.column) from None
 
 
@@ -167,24 +182,41 @@ def _attr_dict(tree: lark.Tree) -> dict[str, Any]:
         key, value = entry.children
         if str(key) in out:
             raise IRParseError(f"attribute {str(key)!r} is given twice", key.line, key.column)
-        out[str(key)] = _attr_value(value)
+        out[str(key)] = _attr_value(value, key)
     return out
 
 
-def _attr_value(node: Any) -> Any:
+MAX_ATTR_DEPTH = 32
+"""How deep attribute arrays may nest: a tensor constant nests once per dimension."""
+
+
+def _attr_value(node: Any, key: lark.Token, depth: int = 0) -> Any:
     kind = node.data
     if kind == "array":
-        return tuple(_attr_value(c) for c in _children(node))
+        if depth == MAX_ATTR_DEPTH:
+            raise IRParseError(f"attribute {str(key)!r}: arrays nest more than {MAX_ATTR_DEPTH} "
+                               f"levels deep; write a tensor of at most {MAX_ATTR_DEPTH} dimensions",
+                               key.line, key.column)
+        return tuple(_attr_value(c, key, depth + 1) for c in _children(node))
     if kind == "true":
         return True
     if kind == "false":
         return False
     token = node.children[0]
     if kind == "string":
-        return json.loads(token)
+        try:
+            return json.loads(token)
+        except ValueError as exc:  # raw control characters, bad escapes: JSON's string rules
+            reason = getattr(exc, "msg", str(exc)).removesuffix(" at").lower()
+            raise IRParseError(f"invalid string {str(token)[:40]!r} ({reason}); "
+                               "write strings as JSON does: escape control characters (\\n, "
+                               "\\u0000) and backslashes", token.line, token.column) from None
     if kind == "symbol":
         return SymbolRef(token[1:])
-    return _number(str(token))
+    try:
+        return _number(str(token))
+    except ValueError as exc:
+        raise IRParseError(str(exc), token.line, token.column) from None
 
 
 def _number(text: str) -> int | float | complex:
@@ -195,4 +227,13 @@ def _number(text: str) -> int | float | complex:
         return complex(float(text[:split]), float(text[split:-1]))
     if any(c in text for c in ".eEn"):  # '.', exponent, inf or nan
         return float(text)
+    digits = text.lstrip("+-").lstrip("0")
+    # Checked on the text: int() refuses over 4300 digits, and a huge literal is a mistake.
+    if len(digits) > 19 or not I64_MIN <= int(text) <= I64_MAX:
+        shown = text if len(text) <= 24 else f"{text[:12]}...{text[-4:]} ({len(digits)} digits)"
+        raise ValueError(f"integer {shown} does not fit in 64 bits (i64); write a float with "
+                         f"a '.' or an exponent (1e30) if you meant a real number")
     return int(text)
+
+
+I64_MIN, I64_MAX = -(2 ** 63), 2 ** 63 - 1

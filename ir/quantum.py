@@ -7,6 +7,8 @@ values without consuming them (they are terminal); the verifier enforces both ru
 
 from __future__ import annotations
 
+import numpy as np
+
 from .attributes import SymbolRef
 from .errors import VerifyError
 from .gates import GATES
@@ -64,7 +66,11 @@ class Gate(Op):
 
 @op("q.unitary")
 class Unitary(Op):
-    """Apply an explicit unitary matrix (PennyLane's QubitUnitary) to `qubits`."""
+    """Apply an explicit unitary matrix (PennyLane's QubitUnitary) to `qubits`.
+
+    A constant matrix is checked by the verifier (`unitary_problem`); a matrix that is a
+    kernel argument is checked by the backend when the kernel runs.
+    """
 
     matrix: Value = operand(C128_MATRIX)
     qubits: tuple[Value, ...] = operands(QUBIT)
@@ -105,7 +111,11 @@ class PauliSum(Op):
 
 @op("q.hermitian")
 class Hermitian(Op):
-    """A Hermitian matrix observable on `qubits`."""
+    """A Hermitian matrix observable on `qubits`.
+
+    A constant matrix is checked by the verifier (`hermitian_problem`); a matrix that is a
+    kernel argument is checked by the backend when the kernel runs.
+    """
 
     matrix: Value = operand(C128_MATRIX)
     qubits: tuple[Value, ...] = operands(QUBIT)
@@ -230,6 +240,68 @@ class VJP(Op):
 
 
 VJP_METHODS = ("adjoint", "parameter-shift", "finite-diff")
+
+MATRIX_TOLERANCE = 1e-8
+"""Tolerance of `unitary_problem` and `hermitian_problem`, on the largest entry (max-norm)."""
+
+
+def unitary_problem(m: np.ndarray, num_qubits: int | None = None) -> str | None:
+    """Why `m` is not a unitary on `num_qubits` qubits (any number if None), or None if it is.
+
+    The test is `max_ij |(U^dagger U - I)_ij| <= 1e-8`: the entries of U^dagger U are
+    inner products of unit columns, so this scale means the same for every size, and it is
+    far above the ~d * 1e-16 rounding of a matrix that is unitary to double precision.
+    Entries must be finite and the shape 2^k x 2^k.
+    """
+    problem = _matrix_shape_problem(m, num_qubits)
+    if problem is not None:
+        return problem
+    m = np.asarray(m, dtype=complex)
+    if not np.isfinite(m).all():
+        return "the matrix has inf or nan entries; pass a finite unitary matrix"
+    with np.errstate(all="ignore"):  # entries near 1e200 overflow: inf or nan, not unitary
+        gram = m.conj().T @ m
+        gram.flat[:: len(m) + 1] -= 1.0
+        error = float(np.abs(gram).max())
+    if error <= MATRIX_TOLERANCE:
+        return None
+    return (f"the matrix is not unitary: U^dagger U - I has an entry of size {error:.3g} > "
+            f"{MATRIX_TOLERANCE:g}; pass a unitary matrix, exact to double precision "
+            f"(scipy.linalg.polar(U)[0] is the nearest one), or build the operation from gates")
+
+
+def hermitian_problem(m: np.ndarray, num_qubits: int | None = None) -> str | None:
+    """Why `m` is not a Hermitian matrix on `num_qubits` qubits (any number if None), or None.
+
+    The test is `max_ij |(M - M^dagger)_ij| <= 1e-8 * max(1, max_ij |M_ij|)`: relative to
+    the matrix's largest entry, with an absolute floor so that a matrix near zero is not
+    held to a tolerance below rounding. Entries must be finite and the shape 2^k x 2^k.
+    """
+    problem = _matrix_shape_problem(m, num_qubits)
+    if problem is not None:
+        return problem
+    m = np.asarray(m, dtype=complex)
+    if not np.isfinite(m).all():
+        return "the matrix has inf or nan entries; pass a finite Hermitian matrix"
+    with np.errstate(all="ignore"):  # an overflow to inf is a difference of ~1e308: rejected
+        error = float(np.abs(m - m.conj().T).max())
+        size = float(np.abs(m).max())
+    if error <= MATRIX_TOLERANCE * max(1.0, size):
+        return None
+    return (f"the matrix is not Hermitian: M - M^dagger has an entry of size {error:.3g} > "
+            f"{MATRIX_TOLERANCE:g} * max(1, largest |M_ij|); pass a matrix equal to its "
+            f"conjugate transpose, e.g. (M + M.conj().T) / 2")
+
+
+def _matrix_shape_problem(m: np.ndarray, num_qubits: int | None) -> str | None:
+    shape = np.shape(m)
+    d = shape[0] if len(shape) == 2 and shape[0] == shape[1] else 0
+    if d == 0 or d & (d - 1):
+        return f"the matrix has shape {shape}; give a square 2^k x 2^k matrix for k qubits"
+    if num_qubits is not None and d != 2 ** num_qubits:
+        return (f"a {d}x{d} matrix cannot act on {num_qubits} qubit(s); give a "
+                f"{2 ** num_qubits}x{2 ** num_qubits} matrix")
+    return None
 
 
 def _expect_distinct(qubits: tuple[Value, ...]) -> None:

@@ -5,7 +5,9 @@ function attributes (`shots`) against FUNCTION_ATTRS; SSA dominance
 (defined once, before use); qubit linearity (a qubit value is consumed by at most one
 gate, and values read by observables and measurements are never consumed); kernels hold
 only quantum, constant and extract ops and host functions no quantum ops but `q.call`;
-calls match their callee's signature; each op's own `verify()`.
+calls match their callee's signature; each op's own `verify()`; constant matrices of
+`q.unitary` and `q.hermitian` are unitary / Hermitian (`unitary_problem`,
+`hermitian_problem` in quantum.py); a kernel returns only measurement results.
 """
 
 from __future__ import annotations
@@ -16,7 +18,20 @@ from .errors import VerifyError
 from .function import FUNCTION_ATTRS, Function, Module, Return
 from .op import Op
 from .printer import Namer, format_attr, print_op
-from .quantum import QUBIT_READERS, VJP, Alloc, Bits, Call, Gate, Sample, Unitary
+from .quantum import (
+    MEASUREMENTS,
+    QUBIT_READERS,
+    VJP,
+    Alloc,
+    Bits,
+    Call,
+    Gate,
+    Hermitian,
+    Sample,
+    Unitary,
+    hermitian_problem,
+    unitary_problem,
+)
 from .tensors import Extract
 from .types import matches
 from .values import Value, display_name
@@ -29,8 +44,13 @@ def verify(module: Module) -> Module:
     """Check `module`; return it unchanged so calls can be chained.
 
     Raises:
-        VerifyError: the first broken invariant, naming the function, op index and op.
+        VerifyError: the first broken invariant, naming the function, op index and op; or
+            `module` is not a Module.
     """
+    if not isinstance(module, Module) or not isinstance(module.functions, (tuple, list)):
+        fix = "; parse text first: verify(parse_module(text))" if isinstance(module, str) else ""
+        raise VerifyError(f"verify takes a Module (with a tuple of functions), got "
+                          f"{type(module).__name__}{fix}")
     names = [fn.name for fn in module.functions]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
@@ -46,6 +66,10 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
     """Check one function (calls are checked against `module` when given)."""
     if not fn.body:  # the per-op check below never runs on an empty body
         raise VerifyError(f"@{fn.name}: a function ends with `return`, but its body is empty")
+    for name in fn.attrs:
+        if name not in FUNCTION_ATTRS:
+            raise VerifyError(f"@{fn.name}: unknown function attribute {name!r}; a function's "
+                              f"attributes are: {', '.join(FUNCTION_ATTRS)}")
     for name, kind in FUNCTION_ATTRS.items():
         if name in fn.attrs and not kind.check(fn.attrs[name]):
             raise VerifyError(f"@{fn.name}: attribute {name!r} expects {kind}, "
@@ -55,6 +79,8 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
         raise VerifyError(f"@{fn.name}: an argument appears twice")
     consumed: set[Value] = set()
     read: dict[Value, int] = {}
+    constants: dict[Value, object] = {}  # for the matrix checks
+    measured: set[Value] = set()  # what a kernel may return
     allocated = 0
     for index, o in enumerate(fn.body):
         where = _Where(fn, index, o)
@@ -78,6 +104,12 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
                 if q in consumed:
                     where.fail(f"qubit {display_name(q)} was already consumed by a gate")
                 read[q] = index
+        if isinstance(o, Constant):
+            constants[o.out] = o.value
+        elif isinstance(o, MEASUREMENTS):
+            measured.add(o.out)
+        if isinstance(o, (Unitary, Hermitian)) and o.matrix in constants:
+            _check_matrix(o, constants[o.matrix], where)
         if isinstance(o, Alloc):
             allocated += 1
             if allocated != 1:
@@ -90,6 +122,11 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
             _check_call(o, module, where)
         if isinstance(o, VJP) and module is not None:
             _check_vjp(o, module, where)
+        if isinstance(o, Return) and fn.is_kernel:
+            for v in o.values:
+                if v not in measured:
+                    where.fail(f"a kernel returns measurement results only, and {display_name(v)} "
+                               f"is not one; return it from the host function that calls the kernel")
         if isinstance(o, Return):
             got = tuple(v.type for v in o.values)
             if got != fn.result_types:
@@ -103,6 +140,13 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
             if v in defined:
                 where.fail(f"redefines {display_name(v)}")
             defined.add(v)
+
+
+def _check_matrix(o: Unitary | Hermitian, value: object, where: _Where) -> None:
+    """A constant matrix is unitary (q.unitary) or Hermitian (q.hermitian), finite, 2^k x 2^k."""
+    problem = (unitary_problem if isinstance(o, Unitary) else hermitian_problem)(value, len(o.qubits))
+    if problem is not None:
+        where.fail(problem)
 
 
 def _allowed_in(fn: Function, o: Op) -> bool:

@@ -91,6 +91,11 @@ def _check_args(fn: Function) -> int:
     if not fn.args:
         return 0
     t = fn.args[0].type
+    if any(isinstance(a.type, TensorType) and a.type.element.name == "c128" for a in fn.args):
+        raise BackendError(f"statevector: kernel @{fn.name} takes a c128 matrix as an argument; "
+                           f"this backend runs q.unitary and q.hermitian on constant matrices "
+                           f"only: make the matrix an arith.constant in the kernel, or run the "
+                           f"kernel on the reference backend, which checks it on every call")
     if len(fn.args) > 1 or not isinstance(t, TensorType) or t.element.name != "f64":
         raise BackendError(f"statevector: kernel @{fn.name} must take zero or one tensor of f64, "
                            f"got ({', '.join(str(a.type) for a in fn.args)})")
@@ -179,6 +184,12 @@ class _Walker:
         m = self.env.get(o.matrix)
         if not isinstance(m, np.ndarray):
             raise self.unsupported(o, "the matrix must be an arith.constant")
+        # The verifier checks it too; checked again here (once per compile, never per call)
+        # so that an unverified kernel is refused as the reference interpreter refuses it.
+        check = Q.unitary_problem if isinstance(o, Q.Unitary) else Q.hermitian_problem
+        problem = check(m, len(o.qubits))
+        if problem is not None:
+            raise self.unsupported(o, problem)
         return np.asarray(m, dtype=complex)
 
     def _q_obs(self, o: Q.PauliSum) -> None:
@@ -220,4 +231,8 @@ class _Walker:
         self._measure(o, self.result.measurements.state(tuple(self.wires(o.qubits))))
 
     def _return(self, o: Return) -> None:
+        measured = {v for v, _ in self.result.steps}
+        for v in o.values:
+            if v not in measured:  # the verifier refuses it too; this kernel was not verified
+                raise self.unsupported(o, "a kernel returns measurement results only")
         self.result.outputs = o.values

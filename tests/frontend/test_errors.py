@@ -444,3 +444,147 @@ def test_basic_entangler_rotation_by_name_or_class(backend, rotation):
     with raises(kt.TraceError, "rotation must be kt.RX, kt.RY or kt.RZ"):
         qjit_of(backend, lambda w: (kt.BasicEntanglerLayers(w, wires=[0], rotation="W"),
                                     kt.expval(kt.Z(0)))[1], wires=1)(np.array([[0.4]]))
+
+
+# --- issue 8: raw tracebacks that became KettleErrors ---------------------------------------
+
+
+@pytest.mark.parametrize("seed", [-1, -(2 ** 70)])
+def test_qjit_negative_seed_raises(seed):
+    with raises(kt.TraceError, "seed", "non-negative int", str(seed)):
+        kt.qjit(wires=2, seed=seed)
+
+
+def test_qjit_of_a_non_function_raises():
+    with raises(kt.TraceError, "kt.qjit decorates a function", "int 3"):
+        kt.qjit(3, wires=2)
+
+
+@pytest.mark.parametrize("zero", [0, 0.0, np.float64(0.0), np.array(0)])
+def test_observable_divided_by_zero_raises(zero):
+    with raises(kt.TraceError, "divided by zero", "nonzero"):
+        kt.Z(0) / zero
+
+
+def test_observable_divided_by_a_number_scales_it():
+    assert (kt.Z(0) @ kt.X(1) / 4).terms == (0.25 * kt.Z(0) @ kt.X(1)).terms
+
+
+@pytest.mark.parametrize("divide", [lambda: kt.Z(0) / kt.Z(1), lambda: kt.Z(0) / "2",
+                                    lambda: (kt.Z(0) + kt.X(0)) / [2]])
+def test_observable_divided_by_a_non_number_raises(divide):
+    with raises(kt.TraceError, "divided by a number"):
+        divide()
+
+
+@pytest.mark.parametrize("divide", [lambda: 2 / kt.Z(0), lambda: 1.0 / (kt.Z(0) @ kt.X(1))])
+def test_number_divided_by_an_observable_raises(divide):
+    with raises(kt.TraceError, "an observable has no inverse"):
+        divide()
+
+
+def test_huge_static_int_as_gate_parameter_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x, wires=0), kt.expval(kt.Z(0)))[1])
+    with raises(kt.TraceError, "RX parameter", "too large for a 64-bit float"):
+        circuit(10 ** 400)
+
+
+def test_huge_static_int_in_traced_arithmetic_raises(backend):
+    circuit = qjit_of(backend, lambda x, n: (kt.RX(x * n, wires=0), kt.expval(kt.Z(0)))[1])
+    with raises(kt.TraceError, "too large for a 64-bit float"):
+        circuit(0.5, 10 ** 400)
+
+
+def test_huge_static_int_as_observable_coefficient_raises():
+    with raises(kt.TraceError, "coefficient", "too large for a 64-bit float"):
+        10 ** 400 * kt.Z(0)
+
+
+@pytest.mark.parametrize("arg", [[10 ** 400], np.array([1, 10 ** 400], dtype=object)])
+def test_huge_int_in_array_argument_raises(backend, arg):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x[0], wires=0), kt.expval(kt.Z(0)))[1])
+    with raises(kt.TraceError, "argument 'arg0'", "integer too large for a 64-bit float"):
+        circuit(arg)
+
+
+def test_nan_argument_gives_nan(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x, wires=0), kt.expval(kt.Z(0)))[1])
+    assert np.isnan(circuit(float("nan")))
+
+
+def test_grad_of_a_function_returning_an_integer_raises():
+    with raises(kt.TraceError, "kt.grad: len returned int 1", "no derivative"):
+        kt.grad(len)([1.0])
+
+
+def test_grad_of_a_builtin_without_signature_raises():
+    with raises(kt.TraceError, "cannot compile <built-in function max>", "wrap it"):
+        kt.grad(max)
+
+
+def test_grad_of_a_non_callable_raises():
+    with raises(kt.TraceError, "kt.grad takes a function", "int 3"):
+        kt.grad(3)
+
+
+def test_grad_of_abs_builtin_works():
+    assert kt.grad(abs)(-0.3) == -1.0
+
+
+def _leaky(backend: str):
+    """A qjit function that stores a value computed from its argument in a global list."""
+    leaked = []
+
+    def body(x):
+        leaked.append(2 * x)
+        kt.RX(x, wires=0)
+        return kt.expval(kt.Z(0))
+
+    circuit = qjit_of(backend, body, wires=1)
+    circuit(0.3)
+    return leaked[0]
+
+
+USES_OF_AN_ESCAPED_TRACER = {
+    "arithmetic": lambda t: t + 1,
+    "reflected": lambda t: 1 - t,
+    "unary": lambda t: -t,
+    "numpy": lambda t: np.sin(t),
+    "float": lambda t: float(t),
+    "bool": lambda t: bool(t),
+    "qjit argument": lambda t: kt.qjit(lambda x: kt.expval(kt.Z(0)), wires=1)(t),
+    "array argument": lambda t: kt.qjit(lambda x: kt.expval(kt.Z(0)), wires=1)(np.array([t, 1.0])),
+    "gate in another trace": lambda t: kt.qjit(lambda: (kt.RX(t, wires=0), kt.expval(kt.Z(0)))[1],
+                                               wires=1)(),
+}
+
+
+@pytest.mark.parametrize("use", USES_OF_AN_ESCAPED_TRACER)
+def test_escaped_tracer_raises(backend, use):
+    tracer = _leaky(backend)
+    with raises(kt.TraceError, "escaped its qjit function", "return them"):
+        USES_OF_AN_ESCAPED_TRACER[use](tracer)
+
+
+# --- found while trying every public function with wrong arguments --------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: kt.AdamOptimizer(stepsize="0.1"),
+                                  lambda: kt.GradientDescentOptimizer(stepsize=None),
+                                  lambda: kt.AdamOptimizer(beta1=[0.9]),
+                                  lambda: kt.AdamOptimizer(eps=True)])
+def test_optimizer_setting_that_is_not_a_number_raises(make):
+    with raises(kt.TraceError, "must be a real number"):
+        make()
+
+
+def test_ragged_nested_argument_raises(backend):
+    circuit = qjit_of(backend, lambda x: (kt.RX(x[0][0], wires=0), kt.expval(kt.Z(0)))[1])
+    with raises(kt.TraceError, "argument 'arg0' is a ragged tuple", "real numbers"):
+        circuit(((0.1, 0.2), (0.3,)))
+
+
+@pytest.mark.parametrize("value, fix", [(None, ""), ("module @m {}", "parse text first")])
+def test_verify_of_a_non_module_raises(value, fix):
+    with raises(kt.VerifyError, "verify takes a Module", fix):
+        kt.verify(value)

@@ -352,3 +352,13 @@ def test_verifier_accepts_reader_of_distinct_qubits(name: str):
 def test_verifier_rejects_reader_of_one_qubit_twice(name: str):
     where = f"@k, op #{7 + len(_READERS[name])}"
     _rejects(_with_reader(name, "%q3, %q3"), where, "qubit %q3 appears twice")
+
+
+@pytest.mark.parametrize("returned, type_", [("%params", "tensor<2xf64>"), ("%p0", "f64")])
+def test_verifier_rejects_kernel_returning_what_is_not_a_measurement(returned: str, type_: str):
+    """A kernel's results are what it measured; the statevector backend raised KeyError here."""
+    text = (GOOD.replace("-> (f64, tensor<4xf64>) {", f"-> (f64, {type_}) {{")
+            .replace("return (%e, %pr)", f"return (%e, {returned})")
+            .replace("(%p) : f64, tensor<4xf64>", f"(%p) : f64, {type_}"))
+    _rejects(parse_module(text), "@k, op #8",
+             f"a kernel returns measurement results only, and {returned} is not one")
