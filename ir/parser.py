@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 from . import registry  # noqa: F401  (registers every op)
 from .attributes import SymbolRef
 from .errors import IRParseError
+from .fast_syntax import fast_tree
 from .function import KINDS, Function, Module
 from .op import REGISTRY
 from .types import OPAQUES, SCALARS, TensorType, Type
@@ -59,7 +60,7 @@ def parse_module(text: str) -> Module:
     import lark
 
     try:
-        tree = _lark().parse(text)
+        tree = fast_tree(text, _lark()) or _lark().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise IRParseError(_describe(exc, text), exc.line, exc.column) from None
     name_token, *fn_trees = tree.children
