@@ -3,8 +3,8 @@
 lark costs a few microseconds per token, about a millisecond per gate of printed IR. Each
 line in the printer's one-op-per-line form (no comment, flat attribute arrays, strings
 without escapes) is read with one regular expression and becomes the same subtree lark
-would build; lark parses the rest of the text with each such line replaced by the bare op
-`_` (one token), so lark still checks the structure and positions. Anything unusual falls
+would build; lark parses the rest of the text with each run of such lines replaced by the
+bare op `_` (one token), so lark still checks the structure and positions. Anything unusual falls
 back to lark: a line the expression does not read stays for lark, and if lark's parse of
 the replaced text fails or joins a replaced line with the next, the whole text goes to lark.
 """
@@ -45,27 +45,37 @@ def fast_tree(text: str, parser: lark.Lark) -> lark.Tree | None:
     import lark
 
     lines = text.split("\n")
-    subtrees: dict[int, lark.Tree] = {}
+    runs: dict[int, list[lark.Tree]] = {}  # first line of a run of op lines -> their subtrees
+    run: list[lark.Tree] | None = None
     for number, line in enumerate(lines, 1):
         m = _OP_LINE.fullmatch(line)
-        if m is not None:
-            subtrees[number] = _Line(number).operation(m)
+        if m is None:
+            run = None
+            continue
+        if run is None:
+            run = runs[number] = []
             lines[number - 1] = m["indent"] + PLACEHOLDER
-    if not subtrees:
+        else:
+            lines[number - 1] = ""
+        run.append(_Line(number).operation(m))
+    if not runs:
         return None
     try:
         tree = parser.parse("\n".join(lines))
     except lark.exceptions.LarkError:
         return None
     for function in tree.children[1:]:
-        children = function.children
-        for i in range(5, len(children)):
-            name = children[i].children[1]
-            if name == PLACEHOLDER and name.line in subtrees:
-                if any(c.children != [None] for j, c in enumerate(children[i].children) if j != 1):
+        children = []
+        for child in function.children:
+            name = child.children[1] if getattr(child, "data", None) == "operation" else None
+            if name == PLACEHOLDER and name.line in runs:
+                if any(c.children != [None] for j, c in enumerate(child.children) if j != 1):
                     return None  # lark read the placeholder together with the next line
-                children[i] = subtrees.pop(name.line)
-    return tree if not subtrees else None
+                children += runs.pop(name.line)
+            else:
+                children.append(child)
+        function.children = children
+    return tree if not runs else None
 
 
 class _Line:

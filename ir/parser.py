@@ -21,6 +21,7 @@ from .attributes import SymbolRef
 from .errors import IRParseError
 from .fast_syntax import fast_tree
 from .function import KINDS, Function, Module
+from .gc_pause import gc_paused
 from .op import REGISTRY
 from .types import OPAQUES, SCALARS, TensorType, Type
 from .values import Value
@@ -60,11 +61,13 @@ def parse_module(text: str) -> Module:
     import lark
 
     try:
-        tree = fast_tree(text, _lark()) or _lark().parse(text)
+        with gc_paused():
+            tree = fast_tree(text, _lark()) or _lark().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise IRParseError(_describe(exc, text), exc.line, exc.column) from None
     name_token, *fn_trees = tree.children
-    return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
+    with gc_paused():
+        return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
 
 
 def _describe(exc, text: str) -> str:
