@@ -41,7 +41,9 @@ class HostTrace:
         self.executors: dict[str, Executor] = {}
         """Where each kernel runs: the backend and sampling generator of the qjit it came from."""
         self._constants: dict[tuple[float, float], Value] = {}
-        self._kernel_texts: dict[str, Function] = {}
+        self._kernel_texts: dict[tuple, Function] = {}
+        self._by_size: dict[tuple, Function | None] = {}
+        """(ops, backend, id(rng)) -> the one kernel of that size, not yet printed (None once printed)."""
         self.closed = False
         """Set when tracing ends: a tracer of a closed trace escaped it (see ESCAPED)."""
 
@@ -54,11 +56,21 @@ class HostTrace:
         circuit, not of the data set.
         """
         backend, rng = executor[:2]  # one qjit's kernels share its max_memory too
-        key = (print_function(kernel.replace(name="_")), backend, id(rng))
-        existing = self._kernel_texts.get(key)
-        if existing is not None:
-            return existing
-        self._kernel_texts[key] = kernel
+        # Printing a kernel costs about as much as tracing it: a kernel is printed only once
+        # another of the same size and executor comes (most traces hold one kernel).
+        size = (len(kernel.body), backend, id(rng))
+        if size not in self._by_size:
+            self._by_size[size] = kernel
+        else:
+            lone = self._by_size[size]
+            if lone is not None:
+                self._kernel_texts[(_text(lone), backend, id(rng))] = lone
+                self._by_size[size] = None
+            key = (_text(kernel), backend, id(rng))
+            existing = self._kernel_texts.get(key)
+            if existing is not None:
+                return existing
+            self._kernel_texts[key] = kernel
         self.kernels.append(kernel)
         self.executors[kernel.name] = executor
         return kernel
@@ -93,6 +105,10 @@ class HostTrace:
         if x == x:  # nan is never equal to itself: give each its own constant
             self._constants[key] = out
         return out
+
+
+def _text(kernel: Function) -> str:
+    return print_function(kernel.replace(name="_"))
 
 
 def current_trace() -> HostTrace | None:

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 from . import registry  # noqa: F401  (registers every op)
 from .attributes import SymbolRef
 from .errors import IRParseError
+from .fast_syntax import fast_tree
 from .function import FUNCTION_ATTRS, KINDS, Function, Module
+from .gc_pause import gc_paused
 from .op import REGISTRY
 from .types import OPAQUES, SCALARS, TensorType, Type
 from .values import Value
@@ -62,11 +64,13 @@ def parse_module(text: str) -> Module:
         raise IRParseError(f"parse_module takes IR text (a str), got {type(text).__name__}"
                            f"{_TEXT_FIXES.get(type(text).__name__, '')}")
     try:
-        tree = _lark().parse(text)
+        with gc_paused():
+            tree = fast_tree(text, _lark()) or _lark().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         raise IRParseError(_describe(exc, text), exc.line, exc.column) from None
     name_token, *fn_trees = tree.children
-    return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
+    with gc_paused():
+        return Module(name_token[1:], tuple(_function(t) for t in fn_trees))
 
 
 _TEXT_FIXES = {"bytes": "; decode it first: parse_module(data.decode())",

@@ -65,6 +65,9 @@ class Namer:
         self.names: dict[Value, str] = {}
         self.taken: set[str] = set()
         self.counter = 0
+        self._suffix: dict[str, int] = {}
+        """Per hint, the last suffix tried: names are never freed, so the search resumes there
+        (starting from 0 each time is quadratic in the number of values sharing a hint)."""
 
     def define(self, v: Value) -> str:
         hint = v.name if v.name and _NAME_OK.fullmatch(v.name) else None
@@ -73,10 +76,12 @@ class Namer:
                 self.counter += 1
             name = str(self.counter)
         else:
-            name, k = hint, 0
+            k = self._suffix.get(hint, 0)
+            name = f"{hint}_{k}" if k else hint
             while name in self.taken:
                 k += 1
                 name = f"{hint}_{k}"
+            self._suffix[hint] = k
         self.taken.add(name)
         self.names[v] = name
         return "%" + name

@@ -100,6 +100,8 @@ NUMBER = Constraint("a scalar", lambda t: isinstance(t, ScalarType))
 
 def matches(expected: Type | Constraint, actual: Type) -> bool:
     """Whether `actual` satisfies a field's declared type or constraint."""
+    if expected is actual:  # the common case, and cheaper than a dataclass __eq__
+        return True
     if isinstance(expected, Constraint):
         return expected(actual)
     return expected == actual

@@ -12,6 +12,8 @@ calls match their callee's signature; each op's own `verify()`; constant matrice
 
 from __future__ import annotations
 
+import weakref
+
 from . import registry  # noqa: F401  (registers every op)
 from .arith import Constant
 from .errors import VerifyError
@@ -58,8 +60,18 @@ def verify(module: Module) -> Module:
     if module.name not in names:
         raise VerifyError(f"module @{module.name} has no entry function @{module.name}")
     for fn in module.functions:
+        if fn in _VERIFIED_KERNELS:
+            continue
         verify_function(fn, module)
+        if fn.is_kernel:
+            _VERIFIED_KERNELS.add(fn)
     return module
+
+
+_VERIFIED_KERNELS: weakref.WeakSet[Function] = weakref.WeakSet()
+"""Kernels already verified: a kernel's checks do not depend on the module around it and
+functions are immutable, so the trace, the pass manager and the runtime, which all verify
+the same kernel, check it once (verifying costs about as much as tracing)."""
 
 
 def verify_function(fn: Function, module: Module | None = None) -> None:

@@ -17,31 +17,37 @@ Group = tuple[frozenset[int] | None, list[GateAction]]
 def group_actions(actions: list[GateAction], chunk: int) -> list[Group]:
     """Groups in execution order: (wires of the group, actions); wires None = full-state action.
 
+    The groups are those of repeated passes (each pass takes, in order, every remaining
+    gate that fits and commutes past the gates it defers), computed in one pass: a gate
+    goes to the first open group, from the latest group of an earlier gate on its wires,
+    that has room for its wires; a gate wider than a chunk closes a group of its own after
+    every earlier gate. Re-scanning the deferred gates once per group would be quadratic.
+
     Args:
         actions: gate actions in program order.
         chunk: the most wires one group may touch.
     """
-    groups: list[Group] = []
-    remaining = list(actions)
-    while remaining:
-        if len(set(remaining[0].wires)) > chunk:
-            groups.append((None, [remaining.pop(0)]))
-            continue
-        wires: set[int] = set()
-        members: list[GateAction] = []
-        deferred: list[GateAction] = []
-        blocked: set[int] = set()
-        for a in remaining:
-            w = set(a.wires)
-            if w & blocked or len(wires | w) > chunk:
-                deferred.append(a)
-                blocked |= w
-            else:
-                wires |= w
-                members.append(a)
-        groups.append((frozenset(wires), members))
-        remaining = deferred
-    return groups
+    wires: list[set[int] | None] = []  # per group; None: a wide gate's group, closed
+    members: list[list[GateAction]] = []
+    last: dict[int, int] = {}  # wire -> latest group of a gate on it
+    for a in actions:
+        w = set(a.wires)
+        if len(w) > chunk:
+            k = len(wires)
+            wires.append(None)
+            members.append([a])
+        else:
+            k = max((last[x] for x in w if x in last), default=0)
+            while k < len(wires) and (wires[k] is None or len(wires[k] | w) > chunk):
+                k += 1
+            if k == len(wires):
+                wires.append(set())
+                members.append([])
+            wires[k] |= w
+            members[k].append(a)
+        for x in w:
+            last[x] = k
+    return [(None if ws is None else frozenset(ws), ms) for ws, ms in zip(wires, members)]
 
 
 CONTIGUOUS_BITS = 4
