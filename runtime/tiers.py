@@ -17,8 +17,10 @@ compiled in a thread took 40 s with an idle main thread but 96 s while the main 
 served reference calls. Serving calls from the reference in-process would thus starve the
 compile (the old policy answered only the first call and made the rest wait). So a cold
 entry point is compiled by a child process into numba's disk cache (its own GIL, another
-core), one at a time leaving a core to the caller, and the loader thread then loads it
-from the cache; a warm cache is loaded in process (no child). benchmarks/bench_first_run.py
+core), one at a time leaving a core to the caller, while the reference answers every
+call; the loader thread then loads it from the cache. A warm cache is loaded in process
+(no child) and only the first call is answered meanwhile: the load takes about a second
+of GIL-holding Python, which reference calls in a tight loop would double. benchmarks/bench_first_run.py
 measures the demo both ways (KETTLE_TIERED=0 waits for the compile).
 
 Only the start of a process is tiered: once one Numba program has loaded, every later
@@ -103,30 +105,60 @@ def _compile_in_child(name: str) -> None:
         done.set()
 
 
-def _prepare(names: list[str]) -> None:
+class _Load:
+    """A background load, and whether it compiles (`cold`) or only reads the disk cache."""
+
+    def __init__(self, job, program: Program):
+        self.cold = False
+        self.known = threading.Event()  # set once `cold` is known
+        self.first = True
+        self.future: Future = _background().submit(self._run, job, program)
+
+    def _run(self, job, program: Program) -> Program:
+        try:
+            return job(program, self)
+        finally:
+            self.known.set()
+
+    def use_reference(self) -> bool:
+        """Whether a call now goes to the reference: the first call while loading, and every
+        call while compiling. A warm load (about a second) is waited for instead: reference
+        calls would hold the GIL the load needs and stretch it."""
+        if self.future.done():
+            return False
+        if self.first:
+            self.first = False
+            return True
+        self.known.wait()
+        return self.cold and not self.future.done()
+
+
+def _prepare(names: list[str], load: _Load) -> None:
     """Compile whichever of `names` numba's disk cache lacks, in a child process (see the
     module docstring); a warm cache costs one index read each."""
     for name in names:
         if is_cached(name) is False and sys.executable:
+            load.cold = True
+            load.known.set()
             _compile_in_child(name)
 
 
-def _load(program: Program) -> Program:
+def _load(program: Program, load: _Load) -> Program:
     """Import numba and load (or compile) exactly the entry points `program` runs."""
-    _prepare(["run_program"] + (["measure_extra"] if program._needs_extra else []))
+    _prepare(["run_program"] + (["measure_extra"] if program._needs_extra else []), load)
     program.load()
     _NUMBA_READY.set()
     return program
 
 
-def _load_vjp(program: Program) -> Program:
-    _prepare(["adjoint_run"])
+def _load_vjp(program: Program, load: _Load) -> Program:
+    _prepare(["adjoint_run"], load)
     return program.load_vjp()
 
 
 class TieredKernel:
-    """A statevector Program whose calls are answered by the reference interpreter until its
-    entry points have loaded.
+    """A statevector Program whose calls are answered by the reference interpreter while its
+    entry points compile (see _Load.use_reference).
 
     `run` and `vjp` are rebound to the Program's own once loaded, so the steady state costs
     nothing extra per call.
@@ -135,25 +167,25 @@ class TieredKernel:
     def __init__(self, fn: Function):
         self.program = statevector_kernel(fn)  # lowering: fast, and raises BackendErrors now
         self.reference = reference_kernel(fn)
-        self._loading: Future = _background().submit(_load, self.program)
-        self._loading_vjp: Future | None = None  # started by the first vjp
+        self._loading = _Load(_load, self.program)
+        self._loading_vjp: _Load | None = None  # started by the first vjp
 
     def run(self, params: np.ndarray | None, rng: np.random.Generator | None = None) -> tuple:
-        if not self._loading.done():
+        if self._loading.use_reference():
             return self.reference.run(params, rng)
-        self._loading.result()  # re-raises a failed load
+        self._loading.future.result()  # waits for a warm load; re-raises a failed one
         self.run = self.program.run  # type: ignore[method-assign]
         return self.program.run(params, rng)
 
     def vjp(self, params: np.ndarray, cotangents: tuple, rng: np.random.Generator | None = None):
-        """The adjoint VJP: the reference's until the Numba adjoint program has loaded."""
+        """The adjoint VJP: the reference's while the Numba adjoint program compiles."""
         if self._loading_vjp is None:
             with _LOCK:
                 if self._loading_vjp is None:
-                    self._loading_vjp = _background().submit(_load_vjp, self.program)
-        if not self._loading_vjp.done():
+                    self._loading_vjp = _Load(_load_vjp, self.program)
+        if self._loading_vjp.use_reference():
             return self.reference.vjp(params, cotangents, rng)
-        self._loading_vjp.result()
+        self._loading_vjp.future.result()
         self.vjp = self.program.vjp  # type: ignore[method-assign]
         return self.program.vjp(params, cotangents, rng)
 

@@ -34,23 +34,23 @@ def _circuit(wires=3, shots=None):
     return circuit
 
 
-class Pending:
-    """A load that has not finished (yet)."""
+class Compiling:
+    """A load still compiling (cold cache): calls go to the reference."""
 
-    def done(self):
-        return False
+    def use_reference(self):
+        return True
 
 
-def test_calls_use_the_reference_until_the_program_is_loaded(tiered, monkeypatch):
+def test_calls_use_the_reference_while_the_program_compiles(tiered, monkeypatch):
     circuit = _circuit()
     fn = _kernel_of(circuit, np.zeros((1, 3)))
     kernel = tiers.compile_kernel(fn)
     assert isinstance(kernel, tiers.TieredKernel)
     real = kernel._loading
-    real.result()  # let the real background load finish, then pretend it has not
+    real.future.result()  # let the real background load finish, then pretend it compiles
     loaded = []
     monkeypatch.setattr(kernel.program, "run", lambda *a: loaded.append(a) or (0.0,))
-    kernel._loading = Pending()
+    kernel._loading = Compiling()
     params = np.linspace(0.1, 0.3, 3)
     for _ in range(3):
         assert kernel.run(params, None) == reference.compile_kernel(fn).run(params, None)
@@ -70,11 +70,11 @@ def test_tiered_vjp_matches_the_program_before_and_after_the_switch(tiered):
     kernel = tiers.compile_kernel(_kernel_of(circuit, w))
     params = np.random.default_rng(4).uniform(-3, 3, kernel.program.n_params)
     cotangents = (0.7, np.array([0.2, -1.3]))
-    kernel._loading_vjp = Pending()
+    kernel._loading_vjp = Compiling()
     on_reference = kernel.vjp(params, cotangents, None)
     kernel._loading_vjp = None  # the next call starts the real load
     kernel.vjp(params, cotangents, None)
-    kernel._loading_vjp.result()
+    kernel._loading_vjp.future.result()
     on_numba = kernel.vjp(params, cotangents, None)
     assert kernel.vjp.__self__ is kernel.program  # rebound: no tier check per call
     np.testing.assert_allclose(on_reference, on_numba, rtol=0, atol=1e-12)
@@ -105,11 +105,38 @@ def test_tier_switch_under_threads_gives_one_answer(tiered):
     for t in threads:
         t.join()
     assert errors == []
-    kernel._loading.result()
-    kernel._loading_vjp.result()
+    kernel._loading.future.result()
+    kernel._loading_vjp.future.result()
     kernel.run(params, None)
     kernel.vjp(params, (1.0,), None)
     assert kernel.run.__self__ is kernel.program and kernel.vjp.__self__ is kernel.program
+
+
+def test_a_warm_load_answers_only_the_first_call_on_the_reference():
+    def warm(program, load):
+        time.sleep(0.2)  # reads the cache: `cold` stays False
+        return program
+
+    load = tiers._Load(warm, None)
+    assert load.use_reference()  # the first call does not wait
+    assert not load.use_reference()  # the next one waits for the (short) load
+    assert load.future.done()
+
+
+def test_a_cold_load_answers_every_call_on_the_reference_until_it_ends():
+    release = threading.Event()
+
+    def cold(program, load):
+        load.cold = True
+        load.known.set()
+        release.wait(10)
+        return program
+
+    load = tiers._Load(cold, None)
+    assert all(load.use_reference() for _ in range(5))
+    release.set()
+    load.future.result()
+    assert not load.use_reference()
 
 
 def test_a_slow_compile_in_a_child_says_so_on_stderr(monkeypatch, capfd):
@@ -156,16 +183,17 @@ def test_disabled_by_environment(monkeypatch):
 def test_a_failed_load_is_reported_on_the_next_call(tiered, monkeypatch):
     circuit = _circuit()
     kernel = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, 3))))
-    kernel._loading.result()
+    kernel._loading.future.result()
 
     class Failed:
-        def done(self):
-            return True
+        def use_reference(self):
+            return False
 
         def result(self):
             raise kt.BackendError("statevector: simulated load failure")
 
     kernel._loading = Failed()
+    kernel._loading.future = kernel._loading
     with pytest.raises(kt.BackendError, match="simulated load failure"):
         kernel.run(np.zeros(3), None)
 
@@ -173,7 +201,7 @@ def test_a_failed_load_is_reported_on_the_next_call(tiered, monkeypatch):
 def test_nothing_is_tiered_once_numba_has_loaded_in_the_process(tiered):
     circuit = _circuit()
     first = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, 3))))
-    first._loading.result()
+    first._loading.future.result()
     again = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, 3))))
     assert isinstance(again, Program)
 
