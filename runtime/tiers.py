@@ -1,13 +1,31 @@
-"""Tiered start-up: answer a kernel's first call on the reference interpreter while the
-Numba kernels load in the background.
+"""Tiered start-up: answer a kernel's calls on the reference interpreter while the Numba
+kernels load, then switch to Numba for good.
 
 Importing numba and loading its compiled kernels costs about a second in every new
-process (several more the first time, when numba compiles them once per machine). A
-small exact kernel does not make its first call wait for that: the call runs on the
-NumPy reference interpreter (about a millisecond for 4 qubits) while a background
-thread loads the Numba program. Later calls wait for the load (then run at full speed):
-serving more calls from the reference would starve the loader of the GIL, which is
-worse for a training loop than waiting once.
+process, and the first time on a machine numba compiles them (run_program, then
+adjoint_run for gradients: tens of seconds each, compiling.py says so on stderr). A small
+exact kernel does not wait for that: while its entry points load, every call, forward
+(`run`) and gradient (`vjp`), runs on the NumPy reference interpreter (4 qubits: ~4 ms a
+forward, ~0.26 s a 48-parameter VJP of the demo's classifier); the call after the load
+runs on Numba, and `run`/`vjp` are rebound to the Program's, so the steady state costs
+nothing extra.
+
+Where the compile runs, measured (2-core machine shared with other jobs, so seconds are
+inflated; one run each): numba's compile holds the GIL most of the time (adjoint_run: 38
+s of 91 s inside LLVM, the rest typing and lowering in Python), and a cold run_program
+compiled in a thread took 40 s with an idle main thread but 96 s while the main thread
+served reference calls. Serving calls from the reference in-process would thus starve the
+compile (the old policy answered only the first call and made the rest wait). So a cold
+entry point is compiled by a child process into numba's disk cache (its own GIL, another
+core), one at a time leaving a core to the caller, while the reference answers every
+call; the loader thread then loads it from the cache. A warm cache is loaded in process
+(no child) and only the first call is answered meanwhile: the load takes about a second
+of GIL-holding Python, which reference calls in a tight loop would double. benchmarks/bench_first_run.py
+measures the demo both ways (KETTLE_TIERED=0 waits for the compile); one loaded-machine
+run of `--steps 3`: first step 37 s tiered vs 64 s waiting, but exit 148 s vs 66 s, as
+the demo's reference VJPs (40 per step) and the two sequential child compiles shared the
+cores with other jobs. The first step on the reference is bounded below by the
+reference VJP (~10.5 s of CPU per demo step), above the 10 s target.
 
 Only the start of a process is tiered: once one Numba program has loaded, every later
 kernel runs on Numba from its first call. Kernels that would be slow on the dense
@@ -20,14 +38,18 @@ KETTLE_TIERED=0 to always wait for the compiled kernels.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 from ..backends.reference import compile_kernel as reference_kernel
 from ..backends.statevector import Program
 from ..backends.statevector import compile_kernel as statevector_kernel
+from ..backends.statevector.compiling import is_cached, progress
 from ..ir import Alloc, Function, Gate, Hermitian, Unitary
 
 FALLBACK_MAX_QUBITS = 12
@@ -36,7 +58,11 @@ FALLBACK_MAX_WIDTH = 3
 """...if no gate or observable is wider than this (the reference builds dense matrices)."""
 
 _POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # vjp holds it while _background() takes it
+_CHILDREN: dict[str, threading.Event] = {}
+"""Entry points being (or already) compiled by a child process, set when it has exited."""
+_CHILD_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
+"""Children compiling at once: one core stays free for the caller's reference calls."""
 
 
 def enabled() -> bool:
@@ -44,54 +70,126 @@ def enabled() -> bool:
 
 
 def _background() -> ThreadPoolExecutor:
-    """One worker thread; its pending loads finish before the interpreter exits (so the
-    disk cache gets filled even by a short script)."""
+    """Two worker threads (a kernel's run and its vjp load side by side); pending loads finish
+    before the interpreter exits (so the disk cache gets filled even by a short script)."""
     global _POOL
-    with _POOL_LOCK:
+    with _LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kettle-load")
+            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kettle-load")
         return _POOL
 
 
 _NUMBA_READY = threading.Event()
-"""Set once a Numba program has run in this process: from then on nothing is tiered."""
+"""Set once a Numba program has loaded in this process: from then on nothing is tiered."""
 
 
-def _load(program: Program) -> Program:
+def _compile_in_child(name: str) -> None:
+    """Compile entry point `name` into numba's disk cache in a separate Python process (once
+    per process; concurrent callers wait for the same child). A failed child is ignored: the
+    caller then compiles in process, which reports any real error."""
+    with _LOCK:
+        done = _CHILDREN.get(name)
+        mine = done is None
+        if mine:
+            done = _CHILDREN[name] = threading.Event()
+    if not mine:
+        done.wait()
+        return
+    env = dict(os.environ, KETTLE_QUIET="1")
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding this kettle package
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    try:
+        with _CHILD_SLOTS, progress(name):
+            subprocess.run([sys.executable, "-m", "kettle.backends.statevector.compiling", name],
+                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+    except OSError:  # no usable interpreter: compile in process
+        pass
+    finally:
+        done.set()
+
+
+class _Load:
+    """A background load, and whether it compiles (`cold`) or only reads the disk cache."""
+
+    def __init__(self, job, program: Program):
+        self.cold = False
+        self.known = threading.Event()  # set once `cold` is known
+        self.first = True
+        self.future: Future = _background().submit(self._run, job, program)
+
+    def _run(self, job, program: Program) -> Program:
+        try:
+            return job(program, self)
+        finally:
+            self.known.set()
+
+    def use_reference(self) -> bool:
+        """Whether a call now goes to the reference: the first call while loading, and every
+        call while compiling. A warm load (about a second) is waited for instead: reference
+        calls would hold the GIL the load needs and stretch it."""
+        if self.future.done():
+            return False
+        if self.first:
+            self.first = False
+            return True
+        self.known.wait()
+        return self.cold and not self.future.done()
+
+
+def _prepare(names: list[str], load: _Load) -> None:
+    """Compile whichever of `names` numba's disk cache lacks, in a child process (see the
+    module docstring); a warm cache costs one index read each."""
+    for name in names:
+        if is_cached(name) is False and sys.executable:
+            load.cold = True
+            load.known.set()
+            _compile_in_child(name)
+
+
+def _load(program: Program, load: _Load) -> Program:
     """Import numba and load (or compile) exactly the entry points `program` runs."""
+    _prepare(["run_program"] + (["measure_extra"] if program._needs_extra else []), load)
     program.load()
-    rng = np.random.default_rng(0) if program.shots is not None else None
-    program.run(np.zeros(program.n_params), rng)
     _NUMBA_READY.set()
     return program
 
 
-class TieredKernel:
-    """A statevector Program whose first call may be answered by the reference interpreter.
+def _load_vjp(program: Program, load: _Load) -> Program:
+    _prepare(["adjoint_run"], load)
+    return program.load_vjp()
 
-    `run` is rebound to the Program's own `run` once loaded, so the steady state costs
+
+class TieredKernel:
+    """A statevector Program whose calls are answered by the reference interpreter while its
+    entry points compile (see _Load.use_reference).
+
+    `run` and `vjp` are rebound to the Program's own once loaded, so the steady state costs
     nothing extra per call.
     """
 
     def __init__(self, fn: Function):
         self.program = statevector_kernel(fn)  # lowering: fast, and raises BackendErrors now
-        self._fallback: object | None = reference_kernel(fn)
-        self._loading: Future = _background().submit(_load, self.program)
-        self._lock = threading.Lock()
+        self.reference = reference_kernel(fn)
+        self._loading = _Load(_load, self.program)
+        self._loading_vjp: _Load | None = None  # started by the first vjp
 
     def run(self, params: np.ndarray | None, rng: np.random.Generator | None = None) -> tuple:
-        with self._lock:  # one caller takes the fallback; a concurrent one waits for the load
-            fallback = self._fallback if not self._loading.done() else None
-            self._fallback = None
-        if fallback is not None:
-            return fallback.run(params, rng)
-        self._loading.result()  # waits for the load; re-raises a failed one
+        if self._loading.use_reference():
+            return self.reference.run(params, rng)
+        self._loading.future.result()  # waits for a warm load; re-raises a failed one
         self.run = self.program.run  # type: ignore[method-assign]
         return self.program.run(params, rng)
 
     def vjp(self, params: np.ndarray, cotangents: tuple, rng: np.random.Generator | None = None):
-        """The adjoint VJP always runs on the Numba program (waiting for the load)."""
-        self._loading.result()
+        """The adjoint VJP: the reference's while the Numba adjoint program compiles."""
+        if self._loading_vjp is None:
+            with _LOCK:
+                if self._loading_vjp is None:
+                    self._loading_vjp = _Load(_load_vjp, self.program)
+        if self._loading_vjp.use_reference():
+            return self.reference.vjp(params, cotangents, rng)
+        self._loading_vjp.future.result()
         self.vjp = self.program.vjp  # type: ignore[method-assign]
         return self.program.vjp(params, cotangents, rng)
 

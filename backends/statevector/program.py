@@ -139,16 +139,19 @@ class Program:
     def load(self) -> Program:
         """Import numba and bind the entry points this program runs (idempotent).
 
-        The first `run` after this loads the compiled kernels from numba's disk cache (or
-        compiles them once per machine). `run` calls it itself; a runtime may call it
-        ahead of time, e.g. from a background thread.
+        Loads the compiled kernels from numba's disk cache, or compiles them once per
+        machine (saying so on stderr when that takes a while: compiling.py). `run` calls it
+        itself; a runtime may call it ahead of time, e.g. from a background thread.
         """
         if self._run is None:
             from . import kernels_run
+            from .compiling import ensure_compiled
 
+            ensure_compiled("run_program")
             if self._needs_extra:
                 from .kernels_extra import measure_extra
 
+                ensure_compiled("measure_extra")
                 self._extra = measure_extra
             self._run = (kernels_run.run_program if self._segments is None
                          else BlockedRunner(self.code, self._segments))
@@ -204,10 +207,24 @@ class Program:
                 cotangent for a result without a derivative (state, bits, samples).
         """
         if self._adjoint is None:
-            from .adjoint_program import compile_adjoint
-
-            self._adjoint = compile_adjoint(self.fn, self.options)  # raises for shots
+            self.load_vjp()
         return self._adjoint.vjp(params, cotangents)
+
+    def load_vjp(self) -> Program:
+        """Lower the adjoint program and load (or compile) its entry point, as `load` does for
+        `run` (idempotent).
+
+        Raises:
+            BackendError: a kernel with shots, or anything compile_kernel refuses.
+        """
+        if self._adjoint is None:
+            from .adjoint_program import compile_adjoint
+            from .compiling import ensure_compiled
+
+            adjoint = compile_adjoint(self.fn, self.options)  # raises for shots
+            ensure_compiled("adjoint_run")
+            self._adjoint = adjoint
+        return self
 
     def _check_finite(self, state: np.ndarray) -> None:
         """Sampling a nan state gives garbage (its cdf is nan: every shot lands on the last
