@@ -229,7 +229,10 @@ def _threads() -> int:
 
 
 def _human(size: int) -> str:
-    """Bytes in binary units up to GiB (a 40-qubit state is 16384 GiB, which says it plainly)."""
+    """Bytes in binary units up to GiB (a 40-qubit state is 16384 GiB, which says it plainly);
+    sizes too large to print in full (a million-qubit state) as a power of two."""
+    if size.bit_length() > 100:
+        return f"2^{size.bit_length() - 1} bytes"
     for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
         if size >= 1 << shift:
             return f"{size / (1 << shift):,.4g} {unit}" if size < 1000 << shift else \

@@ -21,6 +21,8 @@ from .outline import outline
 from .tracing import HostTrace, current_trace
 
 BACKENDS = ("statevector", "reference")
+MAX_SHOTS = 2**53
+"""Shot counts stay exact integers in float64 (estimates are counts / shots) up to here."""
 
 __all__ = ["BACKENDS", "QJIT", "Traced", "qjit", "symbol_name"]
 
@@ -90,6 +92,10 @@ def qjit(fn: Callable | None = None, *, wires: int | None = None, shots: int | N
     if shots is not None and (isinstance(shots, bool) or not isinstance(shots, (int, np.integer))
                               or shots < 1):
         raise TraceError(f"kt.qjit(shots=...) takes None (exact) or a positive int, got {shots!r}")
+    if shots is not None and shots > MAX_SHOTS:
+        raise TraceError(f"kt.qjit(shots={shots}) is more than {MAX_SHOTS} (2^53) shots: past it, counts "
+                         f"are no longer exact in float64 and sampling would run for years; use "
+                         f"shots=None for exact results")
     if backend not in BACKENDS:
         raise TraceError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if max_memory is not None:

@@ -588,3 +588,18 @@ def test_ragged_nested_argument_raises(backend):
 def test_verify_of_a_non_module_raises(value, fix):
     with raises(kt.VerifyError, "verify takes a Module", fix):
         kt.verify(value)
+
+
+def test_qjit_refuses_more_shots_than_float64_counts_exactly() -> None:
+    with pytest.raises(kt.TraceError, match="2\\^53"):
+        kt.qjit(wires=1, shots=10**30)
+
+
+def test_qjit_huge_wires_refused_by_memory_estimate_with_readable_size() -> None:
+    @kt.qjit(wires=10**6)
+    def f(x):
+        kt.RX(x, wires=0)
+        return kt.expval(kt.Z(0))
+
+    with pytest.raises(kt.ResourceError, match=r"2\^1000004 bytes"):
+        f(0.1)
