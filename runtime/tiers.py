@@ -41,6 +41,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,13 +50,16 @@ import numpy as np
 from ..backends.reference import compile_kernel as reference_kernel
 from ..backends.statevector import Program
 from ..backends.statevector import compile_kernel as statevector_kernel
-from ..backends.statevector.compiling import is_cached, progress
+from ..backends.statevector.compiling import is_cached, progress, quiet
 from ..ir import Alloc, Function, Gate, Hermitian, Unitary
 
 FALLBACK_MAX_QUBITS = 12
 """Up to this many qubits the reference interpreter answers within a few milliseconds..."""
 FALLBACK_MAX_WIDTH = 3
-"""...if no gate or observable is wider than this (the reference builds dense matrices)."""
+"""...if no gate or observable is wider than this (the reference builds dense matrices)..."""
+FALLBACK_MAX_OPS = 2000
+"""...and the kernel is short: the reference pays tens of microseconds of Python per op, so a
+1e5-gate circuit would take seconds there, more than loading Numba."""
 
 _POOL: ThreadPoolExecutor | None = None
 _LOCK = threading.RLock()  # vjp holds it while _background() takes it
@@ -94,19 +98,52 @@ def _compile_in_child(name: str) -> None:
             done = _CHILDREN[name] = threading.Event()
     if not mine:
         done.wait()
+    if _EXITING.is_set():  # never start (or wait on) a compile at exit
+        raise _Exiting(name)
+    if not mine:
         return
     env = dict(os.environ, KETTLE_QUIET="1")
     root = str(Path(__file__).resolve().parents[2])  # the folder holding this kettle package
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     try:
         with _CHILD_SLOTS, progress(name):
-            subprocess.run([sys.executable, "-m", "kettle.backends.statevector.compiling", name],
-                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=False)
+            child = subprocess.Popen([sys.executable, "-m", "kettle.backends.statevector.compiling", name],
+                                     env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+            _wait_unless_exiting(child, name)
     except OSError:  # no usable interpreter: compile in process
         pass
     finally:
         done.set()
+
+
+_EXITING = threading.Event()
+"""Set when the user's program has finished and the interpreter starts shutting down."""
+# Threading's own exit hook (what concurrent.futures uses) runs before worker threads are
+# joined, unlike `atexit` handlers, which run after; main_thread().is_alive() is still
+# True at that point on Python 3.11.
+getattr(threading, "_register_atexit", lambda fn: None)(_EXITING.set)
+
+
+class _Exiting(Exception):
+    """The program finished while a child compiled: the load is abandoned, not completed."""
+
+
+def _wait_unless_exiting(child: subprocess.Popen, name: str) -> None:
+    """Wait for `child`; if the user's program ends first, leave the child to finish filling
+    the disk cache on its own (its writes are atomic) instead of holding the exit for tens
+    of seconds, and abandon this load.
+
+    Raises:
+        _Exiting: the main thread has finished (the interpreter is shutting down).
+    """
+    while child.poll() is None:
+        if _EXITING.is_set():
+            if not quiet():
+                print(f"kettle: {name} goes on compiling in the background (pid {child.pid}); "
+                      f"the next run loads it from the cache", file=sys.stderr, flush=True)
+            raise _Exiting(name)
+        time.sleep(0.05)
 
 
 class _Load:
@@ -202,8 +239,9 @@ def compile_kernel(fn: Function):
 
 
 def _cheap_on_reference(fn: Function) -> bool:
-    """Exact, few qubits, and no gate or observable the reference would make a big matrix of."""
-    if fn.shots is not None:
+    """Exact, few qubits, few ops, and no gate or observable the reference would make a big
+    matrix of."""
+    if fn.shots is not None or len(fn.body) > FALLBACK_MAX_OPS:
         return False
     width = 0
     for o in fn.body:

@@ -144,7 +144,20 @@ def test_a_slow_compile_in_a_child_says_so_on_stderr(monkeypatch, capfd):
     monkeypatch.delenv("KETTLE_QUIET", raising=False)
     monkeypatch.setattr(tiers, "_CHILDREN", {})
     ran = []
-    monkeypatch.setattr(tiers.subprocess, "run", lambda cmd, **kw: ran.append(cmd) or time.sleep(0.3))
+
+    class FakeChild:
+        """A compile that takes 0.3 s."""
+
+        pid = 0
+
+        def __init__(self, cmd, **kw):
+            ran.append(cmd)
+            self.end = time.perf_counter() + 0.3
+
+        def poll(self):
+            return 0 if time.perf_counter() > self.end else None
+
+    monkeypatch.setattr(tiers.subprocess, "Popen", FakeChild)
     tiers._compile_in_child("adjoint_run")
     tiers._compile_in_child("adjoint_run")  # once per process
     err = capfd.readouterr().err
@@ -171,6 +184,12 @@ def test_shots_kernels_never_use_the_reference(tiered):
 def test_large_kernels_wait_for_the_program(tiered):
     circuit = _circuit(wires=tiers.FALLBACK_MAX_QUBITS + 1)
     kernel = tiers.compile_kernel(_kernel_of(circuit, np.zeros((1, tiers.FALLBACK_MAX_QUBITS + 1))))
+    assert isinstance(kernel, Program)
+
+
+def test_long_kernels_wait_for_the_program(tiered):
+    layers = tiers.FALLBACK_MAX_OPS // 3 + 1
+    kernel = tiers.compile_kernel(_kernel_of(_circuit(), np.zeros((layers, 3))))
     assert isinstance(kernel, Program)
 
 
@@ -213,3 +232,23 @@ def test_wide_gates_wait_for_the_program(tiered):
         return kt.expval(kt.Z(0))
 
     assert isinstance(tiers.compile_kernel(_kernel_of(circuit, 0.3)), Program)
+
+
+def test_a_compiling_child_is_left_to_finish_when_the_program_exits(monkeypatch, capsys):
+    import subprocess
+    import sys
+    import time
+
+    exiting = threading.Event()
+    exiting.set()
+    monkeypatch.setattr(tiers, "_EXITING", exiting)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        start = time.perf_counter()
+        with pytest.raises(tiers._Exiting):
+            tiers._wait_unless_exiting(child, "adjoint_run")
+        assert time.perf_counter() - start < 5 and child.poll() is None
+    finally:
+        child.kill()
+        child.wait()
+    assert "adjoint_run goes on compiling in the background" in capsys.readouterr().err
