@@ -53,8 +53,10 @@ class Circuit:
         self.queue.append(op)
 
     def remove(self, op: Operation) -> None:
-        for i, queued in enumerate(self.queue):
-            if queued is op:
+        """Take `op` back out of the queue (a gate object that became an observable): it was
+        queued moments ago, so the search starts at the end, not at the circuit's first gate."""
+        for i in range(len(self.queue) - 1, -1, -1):
+            if self.queue[i] is op:
                 del self.queue[i]
                 return
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ir import Function, KettleError, Module, Return, TraceError, verify
+from ..ir.gc_pause import gc_paused
 from .arguments import is_traced, signature_key, trace_argument
 from .large_result import materialise
 from .pytree import flatten
@@ -73,8 +74,9 @@ class Compiled:
     def _compile(self, key: tuple, args: tuple, kwnames: tuple[str, ...]) -> Any:
         from ..runtime import compile_traced
 
-        traced = self._trace(args, kwnames)
-        executable = compile_traced(traced)
+        with gc_paused():  # a big circuit's first call builds millions of live objects
+            traced = self._trace(args, kwnames)
+            executable = compile_traced(traced)
         self._cache[key] = executable
         return executable
 
@@ -114,7 +116,8 @@ class Compiled:
 
     def lower(self, *args: Any, **kwargs: Any) -> Module:
         """The IR module for these arguments; `print()` it to see the text."""
-        return self.trace(*args, **kwargs).module
+        with gc_paused():
+            return self.trace(*args, **kwargs).module
 
     def _trace(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
         raise NotImplementedError

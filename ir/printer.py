@@ -19,6 +19,7 @@ import numpy as np
 
 from .attributes import SymbolRef
 from .function import Function, Module
+from .gc_pause import gc_paused
 from .op import Op, operand_layout_is_flat
 from .values import Value
 
@@ -136,5 +137,6 @@ def print_function(fn: Function, indent: str = "") -> str:
 
 
 def print_module(module: Module) -> str:
-    body = "\n".join(print_function(fn, "  ") for fn in module.functions)
+    with gc_paused():  # the printer's names and lines of a 1e5-gate module: see gc_pause
+        body = "\n".join(print_function(fn, "  ") for fn in module.functions)
     return f"module @{module.name} {{\n{body}\n}}\n"
