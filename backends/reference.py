@@ -19,7 +19,7 @@ from ..ir import arith as A
 from ..ir import quantum as Q
 from ..ir.function import Function, Return
 from ..ir.gates import controlled_matrix
-from ..ir.printer import Namer, print_op
+from ..ir.printer import print_op_in
 from ..ir.tensors import Extract, FromElements
 from .memory import check_kernel
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
@@ -105,19 +105,6 @@ def gate_matrix(o: Q.Gate, params: Sequence[float]) -> np.ndarray:
     return controlled_matrix(base, o.ctrl)
 
 
-def op_text(fn: Function, target: Any) -> str:
-    """`target` as the printer writes it, with the value names it has in `fn` (for errors)."""
-    namer = Namer()
-    for a in fn.args:
-        namer.define(a)
-    for o in fn.body:
-        if o is target:
-            return print_op(o, namer)
-        for r in o.results:
-            namer.define(r)
-    return target.name
-
-
 class _Machine:
     """A state tensor plus the wire of every live qubit value."""
 
@@ -137,7 +124,7 @@ class _Machine:
         problem = check(m, len(o.qubits))
         if problem is not None:
             index = next(i for i, x in enumerate(self.fn.body) if x is o)
-            raise BackendError(f"reference: @{self.fn.name}, op #{index} (`{op_text(self.fn, o)}`): "
+            raise BackendError(f"reference: @{self.fn.name}, op #{index} (`{print_op_in(self.fn, o)}`): "
                                f"{problem}")
         return m
 

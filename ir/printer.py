@@ -136,6 +136,21 @@ def print_function(fn: Function, indent: str = "") -> str:
     return "\n".join(lines)
 
 
+def print_op_in(fn: Function, target: Op) -> str:
+    """`target` as the printer writes it, with the value names it has in `fn` (for error
+    messages: names are only made when an error needs them, since naming every value
+    costs more than lowering it)."""
+    namer = Namer()
+    for a in fn.args:
+        namer.define(a)
+    for o in fn.body:
+        if o is target:
+            return print_op(o, namer)
+        for r in o.results:
+            namer.define(r)
+    return target.name
+
+
 def print_module(module: Module) -> str:
     with gc_paused():  # the printer's names and lines of a 1e5-gate module: see gc_pause
         body = "\n".join(print_function(fn, "  ") for fn in module.functions)

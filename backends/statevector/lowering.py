@@ -14,7 +14,7 @@ from ...ir import BackendError, Function, TensorType, Value
 from ...ir import arith as A
 from ...ir import quantum as Q
 from ...ir.function import Return
-from ...ir.printer import Namer, print_op
+from ...ir.printer import print_op_in
 from ...ir.tensors import Extract
 from .gate_actions import GateAction, lower_gate
 from .measurements import Measurements, Step
@@ -63,28 +63,11 @@ def lower(fn: Function) -> Lowered:
         try:
             walker.step(o)
         except BackendError as exc:
-            text = printed(fn, o)
+            text = print_op_in(fn, o)
             raise (exc if text in str(exc) else BackendError(f"{exc}\n  in `{text}`")) from None
         except (ValueError, KeyError, NotImplementedError) as exc:
-            raise BackendError(f"statevector cannot run `{printed(fn, o)}`: {exc}") from None
+            raise BackendError(f"statevector cannot run `{print_op_in(fn, o)}`: {exc}") from None
     return walker.result
-
-
-def printed(fn: Function, target) -> str:
-    """`target` as the printer writes it, with the value names it has in `fn`.
-
-    Names are only made when an error needs them: naming every value costs more than
-    lowering it.
-    """
-    namer = Namer()
-    for a in fn.args:
-        namer.define(a)
-    for o in fn.body:
-        if o is target:
-            return print_op(o, namer)
-        for r in o.results:
-            namer.define(r)
-    return target.name
 
 
 def _check_args(fn: Function) -> int:
@@ -112,7 +95,7 @@ class _Walker:
                               Measurements(0, fn.shots, self.scalars, self.cpool))
 
     def unsupported(self, o, why: str = "no rule for this op") -> BackendError:
-        return BackendError(f"statevector cannot run `{printed(self.fn, o)}`: {why}")
+        return BackendError(f"statevector cannot run `{print_op_in(self.fn, o)}`: {why}")
 
     def scalar(self, v: Value) -> Scalar:
         s = self.env[v]
