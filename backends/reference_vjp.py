@@ -1,12 +1,14 @@
 """The vector-Jacobian product of a kernel on the reference interpreter: the definition of `q.vjp`.
 
-Forward mode, one parameter slot at a time, on the dense NumPy state: every scalar carries
-its tangent (an extract of the slot is 1; arithmetic by its partial derivatives) and the
-state carries its tangent by the product rule, `d(U psi) = U dpsi + dU psi`, with `dU`
-built from the gate table's eigen-factors (`-i s G` inserted at each factor that reads the
-parameter). Measurements then turn into tangents of their results (observable
-coefficients included), contracted with the cotangents. One dense simulation per slot:
-slow and short on purpose, and independent of the statevector backend.
+Forward mode on the dense NumPy state, every parameter slot at once: each scalar carries a
+tangent vector with one entry per slot (an extract of slot k is e_k; arithmetic by its
+partial derivatives), and the state carries one tangent per slot by the product rule,
+`d(U psi) = U dpsi + dU psi`, with `dU` built from the gate table's eigen-factors (`-i s G`
+inserted at each factor that reads the parameter). Measurements then turn into tangents of
+their results (observable coefficients included), contracted with the cotangents. One
+dense simulation with a slot axis: short on purpose and independent of the statevector
+backend, yet fast enough (~10 ms for the demo's 48 slots) to serve gradients while the
+numba kernels compile (runtime/tiers.py).
 """
 
 from __future__ import annotations
@@ -74,87 +76,96 @@ def vjp(fn: Function, params: np.ndarray | None, cotangents: Sequence[Any]) -> n
                            f"got {len(cotangents)} cotangent(s)")
     params = np.zeros(0) if params is None else np.asarray(params, dtype=float)
     grad = np.zeros(params.size)
-    for k in range(params.size):
-        tangent = np.zeros(params.size)
-        tangent[k] = 1.0
-        tangents = _jvp(fn, params, tangent.reshape(params.shape))
-        grad[k] = sum(_contract(c, t, fn.name) for c, t in zip(cotangents, tangents))
+    if params.size:
+        seeds = np.eye(params.size).reshape(*params.shape, params.size)  # slot k moves along e_k
+        for c, t in zip(cotangents, _jvp(fn, params, seeds)):
+            grad += _contract(c, t, fn.name)
     return grad.reshape(params.shape)
 
 
-def _contract(cotangent: Any, tangent: Any, name: str) -> float:
+def _contract(cotangent: Any, tangent: np.ndarray | None, name: str) -> np.ndarray | float:
+    """`<cotangent, tangent[..., k]>` for every slot k (the slot axis is last)."""
     if cotangent is None:
         return 0.0
     if tangent is None:
         raise BackendError(f"reference: a result of kernel @{name} has no derivative "
                            "(state, bits or samples); its cotangent must be None")
-    return float(np.sum(np.asarray(cotangent, dtype=float) * tangent))
+    weighted = np.asarray(cotangent, dtype=float)[..., None] * tangent
+    return weighted.sum(axis=tuple(range(weighted.ndim - 1)))
 
 
-def _jvp(fn: Function, params: np.ndarray, tangent: np.ndarray) -> list[Any]:
-    """The tangents of `fn`'s results along `tangent` (None for results without one)."""
+def _jvp(fn: Function, params: np.ndarray, seeds: np.ndarray) -> list[Any]:
+    """The tangents of `fn`'s results along every slot at once (slot axis last; None: no tangent).
+
+    `psi[..., 0]` is the state and `psi[..., 1 + k]` its tangent along slot k, so a gate
+    moves all of them with one tensordot; wire w stays axis w, as Measurer expects.
+    """
+    slots = seeds.shape[-1]
     env: dict = {fn.args[0]: params} if fn.args else {}
-    tan: dict = {fn.args[0]: tangent} if fn.args else {}
-    state = dstate = None
+    tan: dict = {fn.args[0]: seeds} if fn.args else {}
+    psi = None
     wire: dict = {}
     later = []
     for o in fn.body:
         if isinstance(o, Q.Alloc):
-            state = np.zeros((2,) * o.wires, dtype=complex)
-            state[(0,) * o.wires] = 1.0
-            dstate = np.zeros_like(state)
+            psi = np.zeros((2,) * o.wires + (1 + slots,), dtype=complex)
+            psi[(0,) * o.wires + (0,)] = 1.0
             wire.update({q: i for i, q in enumerate(o.out)})
         elif isinstance(o, (Q.Gate, Q.Unitary)):
-            wires = [wire[q] for q in o.qubits]
-            u, du = _gate_and_tangent(o, env, tan)
-            dstate = _apply(u, wires, dstate) + (0 if du is None else _apply(du, wires, state))
-            state = _apply(u, wires, state)
+            psi = _step(o, [wire[q] for q in o.qubits], env, tan, psi)
             wire.update({new: wire[old] for old, new in zip(o.qubits, o.out)})
         elif o.name.startswith("q.") or isinstance(o, Return):
             later.append(o)
         else:
-            _scalar_step(o, env, tan)
+            _scalar_step(o, env, tan, slots)
     for o in later:
         if isinstance(o, Return):
             return [tan.get(v) for v in o.values]
-        _measure(o, env, tan, state, dstate, [wire[q] for q in getattr(o, "qubits", ())])
+        _measure(o, env, tan, psi, [wire[q] for q in getattr(o, "qubits", ())])
     raise AssertionError("kernel without return")
 
 
-def _scalar_step(o, env: dict, tan: dict) -> None:
+def _scalar_step(o, env: dict, tan: dict, slots: int) -> None:
+    zero = np.zeros(slots)
     if isinstance(o, A.Constant):
         env[o.out] = o.value
     elif isinstance(o, Extract):
         env[o.out] = env[o.source][o.index].item()
-        tan[o.out] = float(tan[o.source][o.index]) if o.source in tan else 0.0
+        tan[o.out] = tan[o.source][o.index] if o.source in tan else zero
     elif o.name in A.BINARY_FUNCTIONS or o.name in A.UNARY_FUNCTIONS:
         args = [env[v] for v in o.operands]
         fn = A.BINARY_FUNCTIONS.get(o.name) or A.UNARY_FUNCTIONS[o.name]
         env[o.out] = float(fn(*args))
+        total = zero
         with np.errstate(all="ignore"):
-            tan[o.out] = sum(d() * tan.get(v, 0.0) for v, d in zip(o.operands, partials(o.name, args))
-                             if tan.get(v, 0.0) != 0.0)
+            for v, d in zip(o.operands, partials(o.name, args)):
+                t = tan.get(v, zero)
+                if t.any():  # a nan partial must not reach the slots where t is 0
+                    total = total + np.where(t != 0.0, d() * t, 0.0)
+        tan[o.out] = total
     else:
         raise BackendError(f"reference vjp: no rule for `{o.name}`")
 
 
-def _apply(m: np.ndarray, wires: list[int], state: np.ndarray) -> np.ndarray:
-    return Measurer(state, None, None).apply(MatrixObs(m, wires))
+def _apply(m: np.ndarray, wires: list[int], psi: np.ndarray) -> np.ndarray:
+    return Measurer(psi, None, None).apply(MatrixObs(m, wires))
 
 
-def _gate_and_tangent(o, env: dict, tan: dict) -> tuple[np.ndarray, np.ndarray | None]:
-    """The gate's matrix on its qubits and its tangent `sum_p dU/dtheta_p dtheta_p` (None if zero)."""
+def _step(o, wires: list[int], env: dict, tan: dict, psi: np.ndarray) -> np.ndarray:
+    """`psi` after gate `o`: `U` on the state and every tangent, plus `dU/dtheta_p state`
+    times theta_p's tangent, on the slots where that tangent is non-zero."""
     if isinstance(o, Q.Unitary):
-        return np.asarray(env[o.matrix]), None
+        return _apply(np.asarray(env[o.matrix]), wires, psi)
     values = [float(env[p]) for p in o.params]
-    u = gate_matrix(o, values)
-    du = None
+    state = psi[..., 0]
+    out = _apply(gate_matrix(o, values), wires, psi)
     for p, v in enumerate(o.params):
-        t = tan.get(v, 0.0)
-        if t != 0.0:
-            d = t * _with_controls(gate_derivative(o.gate, o.adjoint, len(o.targets), values, p), o.ctrl)
-            du = d if du is None else du + d
-    return u, du
+        t = tan.get(v)
+        moved = np.flatnonzero(t) if t is not None else ()
+        if len(moved):
+            du = _with_controls(gate_derivative(o.gate, o.adjoint, len(o.targets), values, p), o.ctrl)
+            out[..., 1 + moved] += _apply(du, wires, state)[..., None] * t[moved]
+    return out
 
 
 def gate_derivative(gate: str, adjoint: bool, n_targets: int, values: Sequence[float], p: int) -> np.ndarray:
@@ -192,34 +203,45 @@ def _with_controls(m: np.ndarray, ctrl: Sequence[bool]) -> np.ndarray:
     return out
 
 
-def _measure(o, env: dict, tan: dict, state: np.ndarray, dstate: np.ndarray, wires: list[int]) -> None:
-    """Value and tangent of one observable or measurement (observables: (obs, d obs or None))."""
+def _measure(o, env: dict, tan: dict, psi: np.ndarray, wires: list[int]) -> None:
+    """Value and tangents of one observable or measurement (an observable's tangent is a
+    PauliObs whose coefficients are slot vectors, or None)."""
     if isinstance(o, Q.PauliSum):
+        zero = np.zeros(psi.shape[-1] - 1)
         coeffs = [env[c] for c in o.coeffs]
         env[o.out] = pauli_obs(o.words, coeffs, wires)
         if o.coeffs:
-            tan[o.out] = pauli_obs(o.words, [tan.get(c, 0.0) for c in o.coeffs], wires)
+            tan[o.out] = pauli_obs(o.words, [tan.get(c, zero) for c in o.coeffs], wires)
         return
     if isinstance(o, Q.Hermitian):
         env[o.out] = MatrixObs(np.asarray(env[o.matrix]), wires)
         return
+    state, dstate = psi[..., 0], psi[..., 1:]
     if isinstance(o, (Q.Expval, Q.Var)):
         obs, dobs = env[o.obs], tan.get(o.obs)
-        phi = Measurer(state, None, None).apply(obs)
-        dphi = Measurer(dstate, None, None).apply(obs)
+        applied = Measurer(psi, None, None).apply(obs)
+        phi, dphi = applied[..., 0], applied[..., 1:]  # O state, and O times each tangent
         if dobs is not None:
-            dphi = dphi + Measurer(state, None, None).apply(dobs)
+            plain = Measurer(state, None, None)
+            dphi = dphi + sum(plain.apply_word(word)[..., None] * c for c, word in dobs.terms)
         mean = np.vdot(state, phi).real
-        dmean = (np.vdot(dstate, phi) + np.vdot(state, dphi)).real
-        tan[o.out] = dmean if isinstance(o, Q.Expval) else 2 * np.vdot(phi, dphi).real - 2 * mean * dmean
+        dmean = (_inner(dstate, phi) + _inner(dphi, state)).real
+        tan[o.out] = dmean if isinstance(o, Q.Expval) else 2 * _inner(dphi, phi).real - 2 * mean * dmean
     elif isinstance(o, Q.Probs):
-        tan[o.out] = _marginal(2 * (state.conj() * dstate).real, wires)
+        tan[o.out] = _marginal(2 * (state.conj()[..., None] * dstate).real, wires)
     # q.state, q.bits and q.sample have no tangent
 
 
-def _marginal(weights: np.ndarray, wires: list[int]) -> np.ndarray:
-    """`weights` (one per basis state) summed over every wire not in `wires`, like exact probs."""
-    marginal = weights.sum(axis=tuple(w for w in range(weights.ndim) if w not in wires))
-    order = sorted(wires)
-    return np.transpose(marginal, [order.index(w) for w in wires]).reshape(-1)
+def _inner(tangents: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """`<tangents[..., k], vector>` for every slot k."""
+    return vector.reshape(-1).conj() @ tangents.reshape(vector.size, -1)
 
+
+def _marginal(weights: np.ndarray, wires: list[int]) -> np.ndarray:
+    """`weights` (one per basis state and slot, slot axis last) summed over every wire not in
+    `wires`, ordered like exact probs: shape (2**len(wires), slots)."""
+    n = weights.ndim - 1
+    marginal = weights.sum(axis=tuple(w for w in range(n) if w not in wires))
+    order = sorted(wires)
+    ordered = np.transpose(marginal, [order.index(w) for w in wires] + [len(wires)])
+    return ordered.reshape(-1, weights.shape[-1])
