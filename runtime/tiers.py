@@ -6,26 +6,22 @@ process, and the first time on a machine numba compiles them (run_program, then
 adjoint_run for gradients: tens of seconds each, compiling.py says so on stderr). A small
 exact kernel does not wait for that: while its entry points load, every call, forward
 (`run`) and gradient (`vjp`), runs on the NumPy reference interpreter (4 qubits: ~4 ms a
-forward, ~0.26 s a 48-parameter VJP of the demo's classifier); the call after the load
+forward, ~12 ms a 48-parameter VJP of the demo's classifier); the call after the load
 runs on Numba, and `run`/`vjp` are rebound to the Program's, so the steady state costs
 nothing extra.
 
-Where the compile runs, measured (2-core machine shared with other jobs, so seconds are
-inflated; one run each): numba's compile holds the GIL most of the time (adjoint_run: 38
-s of 91 s inside LLVM, the rest typing and lowering in Python), and a cold run_program
-compiled in a thread took 40 s with an idle main thread but 96 s while the main thread
-served reference calls. Serving calls from the reference in-process would thus starve the
-compile (the old policy answered only the first call and made the rest wait). So a cold
-entry point is compiled by a child process into numba's disk cache (its own GIL, another
-core), one at a time leaving a core to the caller, while the reference answers every
-call; the loader thread then loads it from the cache. A warm cache is loaded in process
-(no child) and only the first call is answered meanwhile: the load takes about a second
-of GIL-holding Python, which reference calls in a tight loop would double. benchmarks/bench_first_run.py
-measures the demo both ways (KETTLE_TIERED=0 waits for the compile); one loaded-machine
-run of `--steps 3`: first step 37 s tiered vs 64 s waiting, but exit 148 s vs 66 s, as
-the demo's reference VJPs (40 per step) and the two sequential child compiles shared the
-cores with other jobs. The first step on the reference is bounded below by the
-reference VJP (~10.5 s of CPU per demo step), above the 10 s target.
+Where the compile runs: numba's compile holds the GIL most of the time (adjoint_run: 38 s
+of 91 s inside LLVM on a loaded machine, the rest typing and lowering in Python), and a
+cold run_program compiled in a thread took 40 s with an idle main thread but 96 s while
+the main thread served reference calls. So a cold entry point is compiled by a child
+process into the disk cache (its own GIL, another core), one at a time, leaving a core to
+the caller, while the reference answers every call; the loader thread then loads it from
+the cache. A program that ends first does not wait: the child finishes filling the cache
+on its own. A warm cache is loaded in process (no child) and only the first call is
+answered meanwhile: the load takes about a second of GIL-holding Python, which reference
+calls in a tight loop would double. benchmarks/bench_first_run.py measures the demo both
+ways (idle 2-core machine, 40 steps, empty cache): first step 2.1 s tiered vs 42 s
+waiting (KETTLE_TIERED=0), last step 23 s vs 42 s.
 
 Only the start of a process is tiered: once one Numba program has loaded, every later
 kernel runs on Numba from its first call. Kernels that would be slow on the dense
