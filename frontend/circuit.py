@@ -75,6 +75,10 @@ def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
     """An int, a range or a sequence of ints -> a tuple of distinct non-negative ints."""
     if isinstance(wires, (int, np.integer, Tracer)) and not isinstance(wires, bool):
         wires = (wires,)
+    if isinstance(wires, (set, frozenset, dict)):
+        raise WireError(f"{what}: wires must be ordered (a list, tuple or range), got a "
+                        f"{type(wires).__name__} {wires!r}, whose order is arbitrary (which wire is "
+                        f"the control?); write them as a list")
     try:
         items = tuple(wires)
     except TypeError:

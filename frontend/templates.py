@@ -114,9 +114,9 @@ class StronglyEntanglingLayers:
         if len(ranges) != layers:
             raise ShapeError(f"StronglyEntanglingLayers: ranges must have one entry per layer "
                              f"({layers}), got {len(ranges)}")
-        if n > 1 and any(r % n == 0 for r in ranges):
-            raise ShapeError(f"StronglyEntanglingLayers: a range must not be zero nor a multiple of "
-                             f"the number of wires ({n}); got {list(ranges)}")
+        if n > 1 and any(r >= n or r % n == 0 for r in ranges):
+            raise ShapeError(f"StronglyEntanglingLayers: each range must be nonzero and smaller than "
+                             f"the number of wires ({n}), as in PennyLane; got {list(ranges)}")
         return ranges
 
     @staticmethod

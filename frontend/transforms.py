@@ -48,10 +48,12 @@ def ctrl(fn: Any, control: Any, control_values: Any = None) -> Any:
     _check_callable(fn, "kt.ctrl")
     if control_values is None:
         values = (True,) * len(controls)
-    elif np.ndim(control_values) == 0:
-        values = (bool(control_values),)
     else:
-        values = tuple(bool(v) for v in np.asarray(control_values).reshape(-1))
+        raw = list(np.asarray(control_values).reshape(-1))
+        if any(not (isinstance(v, (bool, np.bool_, int, np.integer)) and v in (0, 1)) for v in raw):
+            raise WireError(f"kt.ctrl: control values are 0/1 or False/True, one per control wire; "
+                            f"got {control_values!r}")
+        values = tuple(bool(v) for v in raw)
     if len(values) != len(controls):
         raise WireError(f"kt.ctrl: {len(controls)} control wire(s) but {len(values)} control values")
     circuit = current_circuit()

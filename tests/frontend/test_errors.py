@@ -143,7 +143,7 @@ def test_angle_embedding_too_many_features_raises(backend):
 def test_strongly_entangling_zero_range_raises(backend):
     circuit = qjit_of(backend, lambda w: (kt.StronglyEntanglingLayers(w, wires=[0, 1], ranges=[2]),
                                           kt.state())[1])
-    with raises(kt.ShapeError, "range must not be zero nor a multiple"):
+    with raises(kt.ShapeError, "range must be nonzero and smaller than the number of wires"):
         circuit(np.zeros((1, 2, 3)))
 
 
@@ -603,3 +603,41 @@ def test_qjit_huge_wires_refused_by_memory_estimate_with_readable_size() -> None
 
     with pytest.raises(kt.ResourceError, match=r"2\^1000004 bytes"):
         f(0.1)
+
+
+def test_gate_wires_as_a_set_are_refused_for_their_arbitrary_order() -> None:
+    @kt.qjit(wires=2)
+    def f():
+        kt.CNOT(wires={0, 1})
+        return kt.expval(kt.Z(1))
+
+    with pytest.raises(kt.WireError, match="ordered"):
+        f()
+
+
+@pytest.mark.parametrize("values", [[2], [0.5], ["a"]])
+def test_ctrl_control_values_must_be_bits(values) -> None:
+    with pytest.raises(kt.WireError, match="0/1"):
+        kt.ctrl(kt.RX, control=[0], control_values=values)
+
+
+def test_ctrl_accepts_ints_and_bools_as_control_values() -> None:
+    @kt.qjit(wires=3)
+    def f(x, flip):
+        if flip:
+            kt.X(wires=1)
+        kt.ctrl(kt.RX, control=[0, 1], control_values=[0, True])(x, wires=2)
+        return kt.expval(kt.Z(2))
+
+    assert f(np.pi, True) == pytest.approx(-1.0)  # wires 0, 1 are 0, 1: RX(pi) flips wire 2
+    assert f(np.pi, False) == pytest.approx(1.0)  # wire 1 is 0: the condition fails
+
+
+def test_strongly_entangling_layers_range_must_be_below_the_wire_count() -> None:
+    @kt.qjit(wires=2)
+    def f(w):
+        kt.StronglyEntanglingLayers(w, wires=range(2), ranges=[5])
+        return kt.expval(kt.Z(0))
+
+    with pytest.raises(kt.ShapeError, match="smaller than the number of wires"):
+        f(np.zeros((1, 2, 3)))
