@@ -40,7 +40,8 @@ class FromElements(Op):
         assert isinstance(t, TensorType)
         if len(self.elements) != t.size:
             raise VerifyError(f"{t} needs {t.size} elements, got {len(self.elements)}")
-        if not all(e.type == t.element for e in self.elements):
+        element = t.element
+        if not all(e.type is element or e.type == element for e in self.elements):
             raise VerifyError(f"every element must be {t.element}")
 
 
