@@ -13,8 +13,10 @@ where that saves work; `blocking` groups gates into cache-sized chunks for large
 `kernels_extra` the lazily compiled rare measurements). `adjoint`/`adjoint_program` lower
 the adjoint VJP (one forward and one backward sweep, for every parameter and every
 observable term at once) for `kernels_adjoint`, compiled only when a kernel is
-differentiated. `cache` makes numba's disk cache notice edits to any kernel file; `warm`
-fills it ahead of time. numba is imported on the first compile, never at `import kettle`
+differentiated. `cache` keeps the compiled kernels in kettle's own private, checksummed
+disk cache (`cache_dir` says where and whether it is safe, `cache_files` lists and clears
+it); `compiling` compiles an entry point and says so on stderr; `warm` fills the cache
+ahead of time. numba is imported on the first compile, never at `import kettle`
 time.
 """
 
