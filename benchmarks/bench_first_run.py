@@ -16,7 +16,6 @@ cold, first result under 0.5 s warm.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import re
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from timing import first_call, machine  # noqa: E402
+from timing import first_call, report  # noqa: E402
 
 PACKAGE = Path(__file__).resolve().parents[1]
 STEP = re.compile(r"^\s*(\d+)\s+\d+\.\d+\s")
@@ -118,11 +117,7 @@ def main() -> None:
     rows = measure(args.steps)
     text = "\n".join([f"| first run (demo --steps {args.steps}) | time |", "| --- | --- |"]
                      + [f"| {name} | {value} |" for name, value in rows])
-    stamp = f"{datetime.date.today().isoformat()}, {machine()}, load average {os.getloadavg()[0]:.1f}"
-    print(f"{stamp}\n\n{text}")
-    if args.record:
-        with (Path(__file__).parent / "RESULTS.md").open("a") as f:
-            f.write(f"\n## {stamp}\n\n{text}\n")
+    report(f"load average {os.getloadavg()[0]:.1f}", text, args.record)
 
 
 if __name__ == "__main__":

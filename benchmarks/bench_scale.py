@@ -16,7 +16,6 @@ qjit function's first call with the numba kernels already loaded (warm disk cach
 from __future__ import annotations
 
 import argparse
-import datetime
 import gc
 import sys
 import time
@@ -27,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from timing import machine, per_call  # noqa: E402
+from timing import per_call, report  # noqa: E402
 
 import kettle as kt  # noqa: E402
 from kettle.backends.host import compile_host  # noqa: E402
@@ -155,12 +154,8 @@ def main() -> None:
             print(f"{variant} {rows[-1][0]} gates: " + ", ".join(
                 f"{k} {fmt(v)}" for k, v in rows[-1][1].items()), flush=True)
         tables.append(table(variant, rows))
-    stamp = f"{datetime.date.today().isoformat()}, {machine()}"
-    text = "\n\n".join(tables)
-    print(f"\n{stamp}, compile stages by circuit size\n\n{text}")
-    if args.record:
-        with (Path(__file__).parent / "RESULTS.md").open("a") as f:
-            f.write(f"\n## {stamp}, compile stages by circuit size (bench_scale.py)\n\n{text}\n")
+    print()
+    report("compile stages by circuit size (bench_scale.py)", "\n\n".join(tables), args.record)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ same process, and reported as ratios.
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from timing import first_call_cold_and_warm, machine, per_call, thread_settings  # noqa: E402
+from timing import first_call_cold_and_warm, per_call, report, thread_settings  # noqa: E402
 from workloads import (  # noqa: E402
     kettle_circuit,
     kettle_gradient,
@@ -85,12 +84,7 @@ def main() -> None:
     latency = first_call_cold_and_warm()
     gradients = [n for n in names if n != "W3-22"]
     text = table(rows_for("forward", names) + rows_for("gradient", gradients), latency)
-    stamp = f"{datetime.date.today().isoformat()}, {machine()}; {thread_settings()}"
-    print(f"{stamp}\n\n{text}")
-    if args.record:
-        results = Path(__file__).parent / "RESULTS.md"
-        with results.open("a") as f:
-            f.write(f"\n## {stamp}\n\n{text}\n")
+    report(thread_settings(), text, args.record)
 
 
 if __name__ == "__main__":

@@ -101,3 +101,16 @@ def thread_settings() -> str:
     omp = os.environ.get("OMP_NUM_THREADS")
     lightning = f"OMP_NUM_THREADS={omp}" if omp else f"OMP_NUM_THREADS unset: {cores} threads"
     return f"threads: kettle {cores}, lightning.qubit {lightning}"
+
+
+def report(title: str, text: str, record: bool) -> None:
+    """Print `text` under a heading of the date, the machine and `title`; with `record`, also
+    append it to benchmarks/RESULTS.md (every script records the same way)."""
+    import datetime
+    from pathlib import Path
+
+    stamp = f"{datetime.date.today().isoformat()}, {machine()}" + (f", {title}" if title else "")
+    print(f"{stamp}\n\n{text}")
+    if record:
+        with (Path(__file__).parent / "RESULTS.md").open("a") as f:
+            f.write(f"\n## {stamp}\n\n{text}\n")
