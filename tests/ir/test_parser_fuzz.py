@@ -143,12 +143,16 @@ def _deep_nesting(draw, text: str) -> str:
     return _splice(text, at, end.start() if end else at, nested)
 
 
+def _pick(draw, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    return spans[draw(st.integers(0, len(spans) - 1))]
+
+
 @st.composite
 def _huge_number(draw, text: str) -> str:
     spans = [m.span() for m in NUMBER.finditer(text)]
     if not spans:
         return text
-    a, b = spans[draw(st.integers(0, len(spans) - 1))]
+    a, b = _pick(draw, spans)
     digits = draw(st.sampled_from([19, 20, 400, 5000]))
     new = draw(st.sampled_from(["9" * digits, "-" + "9" * digits, "1e999", "-1e-999",
                                 "9223372036854775807", "-9223372036854775808", "nan", "inf",
@@ -161,8 +165,8 @@ def _rename_value(draw, text: str) -> str:
     spans = [m.span() for m in VALUE.finditer(text)]
     if not spans:
         return text
-    a, b = spans[draw(st.integers(0, len(spans) - 1))]
-    other = text[slice(*spans[draw(st.integers(0, len(spans) - 1))])]
+    a, b = _pick(draw, spans)
+    other = text[slice(*_pick(draw, spans))]
     return _splice(text, a, b, draw(st.sampled_from([other, "%fresh", "%0", "%" + "v" * 300])))
 
 
@@ -171,7 +175,7 @@ def _change_type(draw, text: str) -> str:
     spans = [m.span() for m in TYPE.finditer(text)]
     if not spans:
         return text
-    a, b = spans[draw(st.integers(0, len(spans) - 1))]
+    a, b = _pick(draw, spans)
     return _splice(text, a, b, draw(st.sampled_from(TYPES)))
 
 
