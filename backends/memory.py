@@ -2,8 +2,10 @@
 
 One estimate per kernel, read off the IR: the state vector(s) a run holds (its state,
 copies for `state()` results, dense matrices, cache-blocking buffers), the outputs
-(probs vectors, per-shot samples), the sampling buffers (bounded: expval, var and probs
-draw at most SHOT_CHUNK shots at a time), the adjoint VJP's extra states, and the host
+(probs vectors, per-shot samples), the sampling buffers (on the statevector backend
+expval, var and probs draw at most SHOT_CHUNK shots at a time, unless the kernel also
+samples every shot; the reference draws whole arrays), the adjoint VJP's (or the reference
+VJP's per-slot) states, and the host
 arrays around it (results, Jacobians, parameter-shift batches). It is compared with the
 available memory (memory_limits.py); too much raises a ResourceError naming both sizes,
 the source of the limit and the fix. Estimates count the largest live buffers, not every
@@ -12,6 +14,7 @@ small temporary, so they are a little low for tiny programs and about right for 
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -27,8 +30,6 @@ costs about a millisecond on some systems, more than a small kernel's whole firs
 MAX_QUBITS = 62
 """Basis-state indices are int64: past 62 qubits the lowering would overflow them."""
 _AMPLITUDE = 16  # bytes of one complex128
-_BLOCK_AMPLITUDES = 1 << 14  # statevector/program.py CHUNK_QUBITS: a blocked task's buffer
-_BLOCK_FROM = 16  # statevector/program.py BIG_QUBITS
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
         backend: "statevector" or "reference".
         adjoint: whether the kernel is also differentiated by the adjoint method.
     """
+    from .statevector.program import BIG_QUBITS, CHUNK_QUBITS  # late: program imports this module
+
+    blocking = _threads() * _AMPLITUDE << CHUNK_QUBITS  # one chunk buffer per thread
     scan = _Scan.of(fn)
     n = scan.wires
     state = _AMPLITUDE << n
@@ -100,8 +104,8 @@ def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
         items.append(("the dense state and the interpreter's temporaries (4 states)", 4 * state))
     else:
         items.append(("the state vector", state))
-        if n >= _BLOCK_FROM:
-            items.append(("cache-blocking buffers", _threads() * _AMPLITUDE * _BLOCK_AMPLITUDES))
+        if n >= BIG_QUBITS:
+            items.append(("cache-blocking buffers", blocking))
     if scan.states > 1:
         items.append((f"copies of the state for {scan.states - 1} more state() result(s)",
                       (scan.states - 1) * state))
@@ -113,13 +117,15 @@ def kernel_needs(fn: Function, backend: str, *, adjoint: bool = False) -> Needs:
     if not adjoint:
         return run
     if backend == "reference":
-        sweep = [("the forward-mode VJP's states (psi, its tangent and temporaries: 6 states)", 6 * state)]
+        slots = sum(math.prod(a.type.shape) if isinstance(a.type, TensorType) else 1 for a in fn.args)
+        sweep = [(f"the forward-mode VJP's states (psi and its {slots} slot tangents, twice for "
+                  f"temporaries)", 2 * (1 + slots) * state)]
     else:
         held = 3 if scan.variances else 2
         sweep = [(f"the adjoint VJP's {held} states (psi, lambda{', phi for var' if held == 3 else ''})",
                   held * state)]
-        if n >= _BLOCK_FROM:
-            sweep.append(("cache-blocking buffers", 2 * _threads() * _AMPLITUDE * _BLOCK_AMPLITUDES))
+        if n >= BIG_QUBITS:
+            sweep.append(("cache-blocking buffers", 2 * blocking))
     vjp = Needs(tuple(sweep + [item for item in shared if item[1]]))
     return vjp if vjp.total > run.total else run
 
@@ -197,9 +203,7 @@ def _fixes(needs: Needs, limit: Limit, fits: dict[str, bool]) -> str:
         elif "per-shot" in what or "shots at a time" in what:
             fix = "use fewer shots (sample() and counts() hold shots x wires values; expval, var " \
                   "and probs sample in bounded chunks)"
-        elif "adjoint" in what:
-            if not fits["parameter-shift"]:
-                continue
+        elif "adjoint" in what and fits["parameter-shift"]:
             fix = 'use method="parameter-shift", which holds one state at a time and fits'
         elif "host arrays" in what:
             fix = "differentiate fewer arguments or outputs (a Jacobian holds outputs x arguments values)"

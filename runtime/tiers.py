@@ -70,12 +70,15 @@ def enabled() -> bool:
 
 
 def _background() -> ThreadPoolExecutor:
-    """Two worker threads (a kernel's run and its vjp load side by side); pending loads finish
-    before the interpreter exits (so the disk cache gets filled even by a short script)."""
+    """The loader threads. A load queued behind others could not tell its caller whether it is
+    cold, and the caller would wait for the others' compiles, so there is a thread for every
+    load a program plausibly starts (each kernel's run and vjp): the pool only starts threads
+    as loads come, and they mostly wait on child processes or on numba's cache. Loads still
+    running when the program ends are abandoned (see _wait_unless_exiting)."""
     global _POOL
     with _LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kettle-load")
+            _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="kettle-load")
         return _POOL
 
 
@@ -103,6 +106,8 @@ def _compile_in_child(name: str) -> None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     try:
         with _CHILD_SLOTS, progress(name):
+            if _EXITING.is_set():  # the program ended while this waited for a slot
+                raise _Exiting(name)
             child = subprocess.Popen([sys.executable, "-m", "kettle.backends.statevector.compiling", name],
                                      env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)

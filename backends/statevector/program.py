@@ -125,7 +125,8 @@ class Program:
         self.cpool = lowered.cpool.array()
         self._scalars = lowered.scalars if lowered.scalars.prelude else None
         self._shared_uses = lowered.measurements.shared_uses
-        self._shared_chunk = None if lowered.measurements.per_shot else options.shot_chunk
+        # with sample()/bits in the kernel, the shared samples are drawn whole (they hold every shot)
+        self._shared_chunk = self.shots if lowered.measurements.per_shot else options.shot_chunk
         index = {v: i for i, (v, _) in enumerate(lowered.steps)}
         self._steps = [s for _, s in lowered.steps]
         self._outputs = [index[v] for v in lowered.outputs]
@@ -188,7 +189,7 @@ class Program:
             if self._shared_uses:
                 from .sampling import shared_statistics
 
-                ctx.shared = shared_statistics(ctx, self._shared_chunk or self.shots, self._shared_uses)
+                ctx.shared = shared_statistics(ctx, self._shared_chunk, self._shared_uses)
         results = [step(ctx) for step in self._steps]
         return tuple(results[i] for i in self._outputs)
 

@@ -40,7 +40,8 @@ consecutive chunks of at most `chunk` (memory.SHOT_CHUNK) numbers, which is the 
 stream of numbers, and each result is accumulated chunk by chunk: outcome counts for
 probs and Z words, +1 counts for the other words, and means and variances merged
 across chunks for var and Hermitian observables. Only `q.sample` and `q.bits`, whose
-results hold every shot, draw all shots at once. Up to one chunk of shots the results
+results hold every shot, draw all shots at once, and so, in a kernel that has one, do
+the shared basis samples every other result of that kernel reads. Up to one chunk of shots the results
 are exactly those of the whole-array formulas above; past it, counts and Pauli-word
 means stay exact and merged means and variances differ from them by rounding only.
 """

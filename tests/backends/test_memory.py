@@ -53,7 +53,16 @@ def test_kernel_needs_counts_the_state_and_the_adjoint_states():
     var = _kernel(10, outputs=lambda b: [b.var(b.obs(["Z0"], [0]))])
     assert kernel_needs(var, "statevector", adjoint=True).total == 3 * state  # and phi
     assert kernel_needs(k, "reference").total == 4 * state
-    assert kernel_needs(k, "reference", adjoint=True).total == 6 * state
+    # the reference VJP carries psi and one tangent per parameter slot (1 here), twice
+    assert kernel_needs(k, "reference", adjoint=True).total == max(4, 2 * (1 + 1)) * state
+
+
+def test_reference_vjp_needs_grow_with_the_parameter_slots():
+    b = KernelBuilder("k", 10, 9)
+    for i in range(9):
+        b.gate("RX", [i], [b.param(i)])
+    k = b.build([b.expval(b.obs(["Z0"], [0]))])
+    assert kernel_needs(k, "reference", adjoint=True).total == 2 * (1 + 9) * (16 << 10)
 
 
 def test_kernel_needs_counts_state_copies_and_probs():
@@ -176,3 +185,15 @@ def test_a_bad_environment_value_is_reported_at_compile_time(monkeypatch):
     monkeypatch.setenv(ENV, "plenty")
     with pytest.raises(kt.BackendError, match=f"{ENV} must be a positive memory size"):
         kt.qjit(_layer(1), wires=1)(0.1)
+
+
+def test_a_machine_limit_refusal_always_names_a_fix():
+    """An adjoint gradient too big by any method, under a machine limit (nothing to raise)."""
+    from kettle.backends.memory import Needs, _fixes
+    from kettle.backends.memory_limits import Limit
+
+    needs = Needs((("the adjoint VJP's 2 states (psi, lambda)", 32 << 20),
+                   ("cache-blocking buffers", 1 << 19)))
+    fixes = _fixes(needs, Limit(1 << 20, "MemAvailable in /proc/meminfo (free RAM)"),
+                   {"statevector": False, "parameter-shift": False})
+    assert "fewer wires" in fixes
