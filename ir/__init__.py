@@ -12,6 +12,7 @@ from .errors import (
     IRParseError,
     KettleError,
     MeasurementError,
+    QasmError,
     ResourceError,
     ShapeError,
     TraceError,
@@ -47,7 +48,7 @@ from .verifier import verify
 __all__ = [
     "ALIASES", "BINARY_OPS", "GATES", "REGISTRY", "UNARY_OPS",
     "Alloc", "BackendError", "Bits", "C128", "Call", "Constant", "Expval", "Extract", "F64",
-    "FromElements", "Function", "Gate", "GateSpec", "Hermitian", "I1", "I64", "IRParseError",
+    "FromElements", "Function", "Gate", "GateSpec", "Hermitian", "I1", "I64", "IRParseError", "QasmError",
     "KettleError", "MeasurementError", "Module", "OBS", "Op", "PauliSum", "Probs", "QUBIT",
     "ResourceError", "Return", "Sample", "ScalarType", "ShapeError", "State", "SymbolRef", "TensorType",
     "TraceError", "Type", "Unitary", "VJP", "Value", "Var", "Insert", "VerifyError", "WireError",

@@ -53,3 +53,24 @@ class ResourceError(BackendError, MemoryError):
 
     Also a MemoryError, so code that already catches out-of-memory keeps working.
     """
+
+
+class QasmError(KettleError, ValueError):
+    """OpenQASM text kettle cannot import or a circuit it cannot export.
+
+    For text input it carries the file (`path`, may be None for a string), the 1-based
+    `line` and `column`, and prints the offending source line with a caret under the column.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None, source_line: str | None = None):
+        self.path = path
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = ":".join(str(p) for p in (path or "<qasm>", line, column) if p is not None)
+        text = f"{where}: {message}" if line is not None or path else message
+        if source_line is not None and line is not None:
+            caret = " " * max((column or 1) - 1, 0) + "^"
+            text += f"\n    {source_line.rstrip()}\n    {caret}"
+        super().__init__(text)
