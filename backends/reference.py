@@ -20,7 +20,7 @@ from ..ir import quantum as Q
 from ..ir.function import Function, Return
 from ..ir.gates import controlled_matrix
 from ..ir.printer import print_op_in
-from ..ir.tensors import Extract, FromElements
+from ..ir.tensors import Extract, FromElements, Insert
 from .memory import check_kernel
 from .reference_measure import MatrixObs, Measurer, needs_shared, pauli_obs
 
@@ -49,6 +49,16 @@ def run_function(module: Module, fn: Function, args: Sequence[Any], rng=None,
         else:
             env[o.results[0]] = _host_op(o, env)
     raise AssertionError("function without return")
+
+
+def classical_values(fn: Function, args: Sequence[Any]) -> dict[Value, Any]:
+    """Every classical value of kernel `fn` on `args`, without running a quantum op: what a
+    kernel computes besides its state (the coefficients of its observables, for example)."""
+    env: dict[Value, Any] = {a: _as_value(x, a) for a, x in zip(fn.args, args)}
+    for o in fn.body:
+        if not (o.name.startswith("q.") or isinstance(o, Return)):
+            env[o.results[0]] = _host_op(o, env)
+    return env
 
 
 _GATE_PHASE = (Q.Alloc, Q.Gate, Q.Unitary)
@@ -96,6 +106,10 @@ def _host_op(o, env):
         return env[o.source][o.index].item()
     if isinstance(o, FromElements):
         return np.array([env[e] for e in o.elements]).reshape(o.out.type.shape)
+    if isinstance(o, Insert):
+        out = np.array(env[o.dest], copy=True)
+        out[o.index] = env[o.scalar]
+        return out
     raise BackendError(f"reference interpreter: no rule for `{o.name}`")
 
 
