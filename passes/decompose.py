@@ -18,8 +18,9 @@ from typing import ClassVar
 
 from ..ir import Function, KettleError, Module
 from ..ir import quantum as Q
+from ..ir.gc_pause import gc_paused
 from .basis import Basis, resolve
-from .calls import Call
+from .calls import Call, Templates
 from .expand import Expander
 from .kernel_rewrite import KernelWriter
 from .one_qubit import outside, resynthesized
@@ -44,6 +45,7 @@ def decompose_kernel(fn: Function, basis: Sequence[str] | Basis) -> Function:
         return fn
     basis = basis if isinstance(basis, Basis) else resolve(basis)
     expander = Expander(basis)
+    templates = Templates(lambda calls: resynthesize_pieces(expander.expand(calls[0]), basis))
     writer = KernelWriter(fn)
     for o in fn.body:
         if not _needs_rewrite(o, basis):
@@ -54,10 +56,10 @@ def decompose_kernel(fn: Function, basis: Sequence[str] | Basis) -> Function:
             raise KettleError(f"{writer.where(o)}: a QubitUnitary whose matrix is a kernel argument "
                               f"cannot be decomposed into gates; pass a constant matrix")
         try:
-            calls = resynthesize_pieces(expander.expand(call), basis)
+            calls = templates([call])
         except KettleError as exc:
             raise KettleError(f"{writer.where(o)}: {exc}") from None
-        writer.replace(o.out, call.wires, calls)
+        writer.replace(o.qubits, o.out, calls)
     return writer.finish()
 
 
@@ -119,4 +121,5 @@ class Decompose:
 
     def run(self, module: Module) -> Module:
         basis = resolve(self.basis)
-        return map_functions(module, lambda fn: decompose_kernel(fn, basis))
+        with gc_paused():  # a large kernel's new ops are millions of objects (ir/gc_pause.py)
+            return map_functions(module, lambda fn: decompose_kernel(fn, basis))

@@ -167,7 +167,7 @@ class Expander:
         """C-U for U = e^{i phase} RZ(a) RY(b) RZ(c) (its matrix `u` when constant)."""
         phase, a, b, c = zyz
         cnot = Call("CNOT", (control, target))
-        if u is not None and euler.is_identity(u):
+        if u is not None and euler.is_identity(euler.m2(u)):
             phase = constant(np.angle(u[0, 0]))
         elif u is not None and abs(np.trace(u)) < euler.TOLERANCE:  # U = e^{i phase} W X W^dagger
             values, vectors = np.linalg.eig(u)
@@ -191,7 +191,7 @@ def _rz(wire: int, angle: Angle) -> Call:
 
 
 def _constant_zyz(u: np.ndarray) -> tuple[Angle, Angle, Angle, Angle]:
-    phase, a, b, c = euler.zyz(u)
+    phase, a, b, c = euler.zyz(euler.m2(u))
     return constant(phase), constant(a), constant(b), constant(c)
 
 

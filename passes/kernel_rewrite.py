@@ -1,9 +1,10 @@
-"""Re-emitting a kernel by wire: what the decomposition passes share to replace gate ops.
+"""Re-emitting a kernel with some of its gate ops replaced: what the decomposition passes share.
 
-Passes read gate ops as `Call`s (wire numbers, affine angles) and write calls back as
-`q.gate` ops with fresh qubit values and the `arith` ops of their angles; every other op
-is kept, its qubit operands renamed. Unused ops left behind (angles or matrices of
-replaced gates) are removed at the end.
+Passes read a gate op as a `Call` on local wires (0 for its first qubit operand, ...) with
+affine angles, and write calls back in its place as `q.gate` ops with fresh qubit values
+and the `arith` ops of their angles. Every other op is kept, its qubit operands renamed
+when they were replaced. Unused ops left behind (angles or matrices of replaced gates)
+are removed at the end.
 """
 
 from __future__ import annotations
@@ -28,15 +29,9 @@ class KernelWriter:
         self.body: list[Op] = []
         self.changed = False
         self._renamed: dict[Value, Value] = {}
-        self._wire: dict[Value, int] = {}
-        self._live: dict[int, Value] = {}
         self._angles = affine_values(fn.body)
         self._constants = {o.out: o.value for o in fn.body if isinstance(o, Constant)}
         self._emitter = AngleEmitter(self.body)
-
-    def wire(self, qubit: Value) -> int:
-        """The wire of a qubit operand of an op not yet rewritten."""
-        return self._wire[self._renamed.get(qubit, qubit)]
 
     def angle(self, v: Value) -> Angle:
         return self._angles.get(v) or Angle.of(v)
@@ -46,44 +41,38 @@ class KernelWriter:
         value = self._constants.get(o.matrix)
         return None if value is None else np.asarray(value, dtype=complex)
 
-    def call(self, o: Q.Gate | Q.Unitary, wires: tuple[int, ...] | None = None) -> Call:
-        """A gate op (or a q.unitary with a constant matrix) as a Call on its wires (looked
-        up unless given)."""
-        wires = tuple(self.wire(q) for q in o.qubits) if wires is None else wires
+    def call(self, o: Q.Gate | Q.Unitary) -> Call:
+        """A gate op (or a q.unitary with a constant matrix) as a Call on local wires 0, 1, ..."""
+        wires = tuple(range(len(o.qubits)))
         if isinstance(o, Q.Unitary):
             return Call("QubitUnitary", wires, matrix=self.matrix(o))
         return Call(o.gate, wires, tuple(self.angle(p) for p in o.params), o.adjoint, o.ctrl)
 
     def keep(self, o: Op) -> None:
-        o = o.map_operands(self._renamed)
+        qubits = getattr(o, "qubits", None)
+        if qubits and self._renamed and any(q in self._renamed for q in qubits):
+            o = o.map_operands(self._renamed)
         self.body.append(o)
         if o.name.startswith(("arith.", "math.")) and o.results[0].type == F64:
             self._emitter.reuse(self.angle(o.results[0]), o.results[0])
-        elif isinstance(o, Q.Alloc):
-            for w, q in enumerate(o.out):
-                self._wire[q], self._live[w] = w, q
-        elif isinstance(o, (Q.Gate, Q.Unitary)):
-            for old, new in zip(o.qubits, o.out):
-                self._advance(self._wire[old], new)
 
-    def replace(self, outs: Sequence[Value], wires: Sequence[int], calls: Sequence[Call]) -> None:
-        """Emit `calls` in place of ops whose final qubit values `outs` are on `wires`."""
+    def replace(self, qubits: Sequence[Value], outs: Sequence[Value], calls: Sequence[Call]) -> None:
+        """Emit `calls` (local wire i is `qubits[i]`) in place of ops that consumed `qubits`
+        and yielded `outs`."""
         self.changed = True
+        live = [self._renamed.get(q, q) for q in qubits]
         for c in calls:
             if c.matrix is not None:
                 raise AssertionError(f"a rewritten kernel keeps no unitary call: {c}")
             params = tuple(self._emitter.value(p) for p in c.params)
-            old = tuple(self._live[w] for w in c.wires)
-            new = tuple(Value(QUBIT, f"q{w}") for w in c.wires)
+            old = tuple(live[w] for w in c.wires)
+            new = tuple(Value(QUBIT, live[w].name) for w in c.wires)
             self.body.append(Q.Gate(gate=c.gate, adjoint=c.adjoint, ctrl=c.ctrl, params=params,
                                     qubits=old, out=new))
             for w, q in zip(c.wires, new):
-                self._advance(w, q)
-        for out, w in zip(outs, wires):
-            self._renamed[out] = self._live[w]
-
-    def _advance(self, w: int, q: Value) -> None:
-        self._wire[q], self._live[w] = w, q
+                live[w] = q
+        for out, q in zip(outs, live):
+            self._renamed[out] = q
 
     def finish(self) -> Function:
         if not self.changed:
@@ -91,6 +80,6 @@ class KernelWriter:
         return remove_dead_ops(self.fn.replace(body=tuple(self.body)))
 
     def where(self, o: Op) -> str:
-        """`@kernel, op #i` for error messages."""
+        """`@kernel, op #i (...)` for error messages."""
         index = next(i for i, x in enumerate(self.fn.body) if x is o)
         return f"@{self.fn.name}, op #{index} ({o.name} on {', '.join(map(display_name, o.operands))})"

@@ -11,12 +11,12 @@ Global phase is not kept: runs are never under a control.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..ir import GATES
+from ..ir.gate_spec import Affine
 from . import euler
 from .angles import Angle
 from .basis import Basis, Form
@@ -26,9 +26,9 @@ AXIS_OF = {"RX": "X", "RY": "Y", "RZ": "Z"}
 ROTATIONS = frozenset({"RX", "RY", "RZ", "PhaseShift"})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Const:
-    u: np.ndarray
+    u: euler.M2
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,38 @@ Item = Const | Turn
 def items_of(g: Call) -> list[Item]:
     """`g` as constants and traced rotations about X, Y or Z, in application order."""
     if g.matrix is not None:
-        return [Const(np.asarray(g.matrix, dtype=complex))]
-    if all(p.is_constant for p in g.params):
-        values = [p.offset for p in g.params]
-        return [Const(GATES[g.gate].matrix(values, 1, adjoint=g.adjoint))]
+        return [Const(euler.m2(g.matrix))]
+    if GATES[g.gate].fixed is not None:
+        return [Const(_fixed(g.gate, g.adjoint))]
     if g.gate in AXIS_OF:
-        return [Turn(AXIS_OF[g.gate], -g.params[0] if g.adjoint else g.params[0])]
-    steps = GATES[g.gate].decompose(1)  # traced PhaseShift, Rot, U3: rotations about Z and Y
+        angle = -g.params[0] if g.adjoint else g.params[0]
+        if angle.is_constant:
+            return [Const(euler.rotation(AXIS_OF[g.gate], angle.offset))]
+        return [Turn(AXIS_OF[g.gate], angle)]
+    steps = GATES[g.gate].decompose(1)  # PhaseShift, Rot, U3: rotations about Z and Y
     steps = [(s.gate, s.adjoint != g.adjoint, s.params) for s in (reversed(steps) if g.adjoint else steps)]
-    return [item for gate, adjoint, params in steps
-            for item in items_of(Call(gate, g.wires, tuple(a.evaluate(g.params) for a in params), adjoint))]
+    items = [item for gate, adjoint, params in steps
+             for item in items_of(Call(gate, g.wires, tuple(_angle(a, g.params) for a in params), adjoint))]
+    return merge(items) if g.is_constant else items
+
+
+@functools.cache
+def _fixed(gate: str, adjoint: bool) -> euler.M2:
+    return euler.m2(GATES[gate].matrix((), 1, adjoint))
+
+
+def _angle(a: Affine, params: tuple[Angle, ...]) -> Angle:
+    out = a.evaluate(params)
+    return out if isinstance(out, Angle) else Angle((), out)
+
+
+def _matrix(gate: str, angles: tuple[float, ...]) -> euler.M2:
+    """A constant single-qubit gate's matrix, up to a global phase."""
+    items = items_of(Call(gate, (0,), tuple(Angle((), a) for a in angles)))
+    u = euler.IDENTITY
+    for item in items:
+        u = euler.mul(item.u, u)
+    return u
 
 
 def _native(items: list[Item], form: Form) -> list[Item] | None:
@@ -69,15 +91,15 @@ def _native(items: list[Item], form: Form) -> list[Item] | None:
             return None
         else:
             axis = "Y" if form.kind in ("u3", "rot") else "Z" if "Z" in gates else next(iter(gates))
-            w = euler.frame(item.axis) @ euler.frame(axis).conj().T  # W sigma_axis W^dagger = sigma_item
-            out += [Const(w.conj().T), Turn(axis, item.angle), Const(w)]
+            w = euler.mul(euler.frame(item.axis), euler.dagger(euler.frame(axis)))  # W s_axis W^+ = s_item
+            out += [Const(euler.dagger(w)), Turn(axis, item.angle), Const(w)]
     return out
 
 
 def _combine(a: Item, b: Item) -> Item | None | bool:
     """`b` after `a` as one item, None if they cancel, False if they do not merge."""
     if isinstance(a, Const) and isinstance(b, Const):
-        u = b.u @ a.u
+        u = euler.mul(b.u, a.u)
         return None if euler.is_identity(u) else Const(u)
     if isinstance(a, Turn) and isinstance(b, Turn):
         return Turn(a.axis, a.angle + b.angle) if a.axis == b.axis else False
@@ -125,7 +147,7 @@ def synthesize(run: Sequence[Call], form: Form) -> list[Call] | None:
     what merges with its traced neighbours), so that resynthesising the result changes nothing.
     """
     out = _synthesize_once(run, form)
-    while out is not None:
+    while out is not None and any(not p.is_constant for c in out for p in c.params):
         again = _synthesize_once(out, form)
         if again is None or len(again) >= len(out):
             return out
@@ -155,7 +177,7 @@ def _synthesize_once(run: Sequence[Call], form: Form) -> list[Call] | None:
     return peephole(out)
 
 
-def constant(u: np.ndarray, form: Form, before: str | None = None, after: str | None = None
+def constant(u: euler.M2, form: Form, before: str | None = None, after: str | None = None
              ) -> list[tuple[str, tuple[float, ...], bool]] | None:
     """A constant single-qubit unitary in `form`, as (gate, angles, adjoint); None if the
     form cannot express it. `before`/`after`: the axes of traced rotations just before and
@@ -199,11 +221,10 @@ def _slide(sequence: euler.Sequence1Q, before: str | None, after: str | None) ->
     rest = sequence[1:] if head else sequence
     tail = rest[-1] if rest and _axis(rest[-1][0]) == o else None
     middle = rest[:-1] if tail else rest
-    m = np.eye(2, dtype=complex)
+    m = euler.IDENTITY
     for gate, angles in middle:
-        m = GATES[gate].matrix(list(angles), 1) @ m
-    sigma = euler.PAULI[o]
-    if not middle or not np.allclose(m @ sigma @ m.conj().T, -sigma, atol=1e-9):
+        m = euler.mul(_matrix(gate, angles), m)
+    if not middle or not euler.flips(m, o):
         return sequence
     turn = (head or tail)[0]
     pre, post = head[1][0] if head else 0.0, tail[1][0] if tail else 0.0
@@ -212,7 +233,7 @@ def _slide(sequence: euler.Sequence1Q, before: str | None, after: str | None) ->
     return [(turn, (pre - post,)), *middle]
 
 
-def _exact(u: np.ndarray, form: Form) -> euler.Sequence1Q | None:
+def _exact(u: euler.M2, form: Form) -> euler.Sequence1Q | None:
     """A non-universal form: one rotation about a native axis, or X after a Z rotation."""
     for axis, gate in form.rotations:
         t = euler.rotation_angle(u, axis)
@@ -220,7 +241,7 @@ def _exact(u: np.ndarray, form: Form) -> euler.Sequence1Q | None:
             return [(gate, (t,))]
     z = form.gates.get("Z")
     if z and form.has_x:
-        t = euler.rotation_angle(GATES["PauliX"].matrix() @ u, "Z")
+        t = euler.rotation_angle(euler.mul(euler.PAULI["X"], u), "Z")
         if t is not None:
             return [(z, (t,)), ("PauliX", ())]
     return None

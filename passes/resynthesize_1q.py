@@ -17,18 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..ir import Function, Module, Op, Return, Value
+from ..ir import Function, Module, Op, Value
 from ..ir import quantum as Q
+from ..ir.gc_pause import gc_paused
 from .basis import Basis, resolve
+from .calls import Templates
 from .kernel_rewrite import KernelWriter
 from .one_qubit import resynthesized
 from .pass_manager import map_functions
-
-
-def _in_run(o: Op, writer: KernelWriter) -> bool:
-    if isinstance(o, Q.Gate):
-        return len(o.qubits) == 1
-    return isinstance(o, Q.Unitary) and len(o.qubits) == 1 and writer.matrix(o) is not None
 
 
 def resynthesize_kernel(fn: Function, basis: Sequence[str] | Basis) -> Function:
@@ -41,31 +37,42 @@ def resynthesize_kernel(fn: Function, basis: Sequence[str] | Basis) -> Function:
         return fn
     basis = basis if isinstance(basis, Basis) else resolve(basis)
     writer = KernelWriter(fn)
-    runs: dict[int, list[Op]] = {}
-    run_of: dict[Value, int] = {}  # the last qubit value of each pending run -> its wire
-
-    def flush(wire: int) -> None:
-        run = runs.pop(wire)
-        run_of.pop(run[-1].out[0])
-        new = resynthesized([writer.call(o, (wire,)) for o in run], basis)
-        if new is None:
-            for o in run:
-                writer.keep(o)
-            return
-        writer.replace(run[-1].out, (wire,), new)
-
+    templates = Templates(lambda calls: resynthesized(calls, basis))
+    replaced: dict[int, tuple[list[Op], list]] = {}  # id(last op of a run) -> (run, new calls)
+    for run in _runs(fn, writer):
+        first = run[0]
+        if len(run) == 1 and isinstance(first, Q.Gate) and basis.native(first.gate, first.adjoint) == (
+                first.adjoint, False):
+            continue  # one basis gate: nothing to merge or rewrite
+        new = templates([writer.call(o) for o in run])
+        if new is not None:
+            replaced[id(run[-1])] = (run, new)
+    if not replaced:
+        return fn
+    dropped = {id(o) for run, _ in replaced.values() for o in run[:-1]}
     for o in fn.body:
-        if _in_run(o, writer):
-            q = o.qubits[0]
-            wire = run_of.pop(q) if q in run_of else writer.wire(q)
-            runs.setdefault(wire, []).append(o)
-            run_of[o.out[0]] = wire
-            continue
-        waiting = sorted(runs) if isinstance(o, Return) else [run_of[q] for q in o.operands if q in run_of]
-        for wire in waiting:
-            flush(wire)
-        writer.keep(o)
+        if id(o) in replaced:  # the run's angles are all defined by now
+            run, new = replaced[id(o)]
+            writer.replace(run[0].qubits, o.out, new)
+        elif id(o) not in dropped:
+            writer.keep(o)
     return writer.finish()
+
+
+def _runs(fn: Function, writer: KernelWriter) -> list[list[Op]]:
+    """The maximal chains of single-qubit ops (each consuming the previous one's qubit)."""
+    runs: list[list[Op]] = []
+    ending: dict[Value, list[Op]] = {}  # the last qubit value of a run -> the run
+    for o in fn.body:
+        if isinstance(o, Q.Gate) and len(o.qubits) == 1 or (
+                isinstance(o, Q.Unitary) and len(o.qubits) == 1 and writer.matrix(o) is not None):
+            run = ending.pop(o.qubits[0], None)
+            if run is None:
+                run = []
+                runs.append(run)
+            run.append(o)
+            ending[o.out[0]] = run
+    return runs
 
 
 @dataclass(frozen=True)
@@ -80,4 +87,5 @@ class Resynthesize1Q:
 
     def run(self, module: Module) -> Module:
         basis = resolve(self.basis)
-        return map_functions(module, lambda fn: resynthesize_kernel(fn, basis))
+        with gc_paused():  # a large kernel's new ops are millions of objects (ir/gc_pause.py)
+            return map_functions(module, lambda fn: resynthesize_kernel(fn, basis))

@@ -196,3 +196,12 @@ def test_resynthesize_random_unitary_in_each_form(form):
     out = Resynthesize1Q(FORMS[form][0]).run(Module("k", (b.build([b.state()]),)))
     assert 1 <= len(gates_of(out)) <= FORMS[form][1]
     assert_equal_up_to_phase(kernel_unitary(out.kernels[0], []), u)
+
+
+@pytest.mark.parametrize("gate", ["RX", "RY", "RZ"])
+def test_resynthesize_closed_form_rotations_are_the_gate_tables(gate):
+    from kettle.passes import euler
+
+    for theta in (-2.5, 0.0, 0.7, np.pi):
+        np.testing.assert_allclose(np.reshape(euler.rotation(gate[1], theta), (2, 2)),
+                                   GATES[gate].matrix([theta]), atol=1e-15)
