@@ -1,5 +1,6 @@
 """A gate application by wire number with affine angles: what the decomposition passes
-rewrite before they emit IR again (kernel_rewrite.py turns calls into `q.gate` ops)."""
+rewrite before they emit IR again (kernel_rewrite.py turns calls into `q.gate` ops), and
+`Templates`, which computes each rewrite once per shape of call sequence."""
 
 from __future__ import annotations
 
