@@ -3,7 +3,8 @@ table, which gates may appear as they are, and the single-qubit Euler form it su
 
 Names are the table's (`"CNOT"`, `"RZ"`, case-insensitive), its aliases (`"H"`), its
 OpenQASM names (`"cx"`, `"rz"`, `"sdg"` for S's adjoint) or a few more OpenQASM 3 spellings
-(`"u"`, `"phase"`, `"cphase"`, `"u1"`).
+(`"u"`, `"phase"`, `"cphase"`, `"u1"`) and Amazon Braket's names (`"cnot"`, `"ccnot"`,
+`"cphaseshift"`, `"xx"`, `"si"`, `"v"`, ...).
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ Entry = tuple[str, bool]
 """(table gate name, adjoint)."""
 
 EXTRA_NAMES: dict[str, Entry] = {
+    # OpenQASM 3 spellings
     "u": ("U3", False), "u1": ("PhaseShift", False), "phase": ("PhaseShift", False),
     "cphase": ("ControlledPhaseShift", False),
+    # Amazon Braket's gate names
+    "ccnot": ("Toffoli", False), "cphaseshift": ("ControlledPhaseShift", False),
+    "xx": ("IsingXX", False), "yy": ("IsingYY", False), "zz": ("IsingZZ", False),
+    "si": ("S", True), "ti": ("T", True), "v": ("SX", False), "vi": ("SX", True),
 }
 
 

@@ -31,6 +31,8 @@ BASES = {
     "rz-h-cz": ("rz", "h", "cz"),
     "ion-xx": ("RX", "RY", "IsingXX"),
     "rz-rx-cp": ("rz", "rx", "cp"),
+    "braket": ("h", "x", "y", "z", "s", "si", "t", "ti", "v", "vi", "rx", "ry", "rz", "phaseshift",
+               "cnot", "cy", "cz", "swap", "iswap", "xx", "yy", "zz", "ccnot", "cswap", "cphaseshift"),
 }
 VARIANTS = {  # name: (adjoint, control values, parameters traced)
     "plain": (False, (), True),
@@ -241,6 +243,10 @@ def test_decompose_accepts_table_alias_and_openqasm_names():
     for basis in [("RZ", "SX", "PauliX", "CNOT"), ("Rz", "sx", "X", "cx"), ("rz", "sx", "x", "cnot")]:
         assert resolve(basis).entries == resolve(("rz", "sx", "x", "cx")).entries
     assert resolve(("sdg",)).entries == {("S", True)}
+    braket = resolve(("cnot", "ccnot", "cphaseshift", "xx", "si", "v", "phaseshift", "iswap")).entries
+    assert braket == {("CNOT", False), ("Toffoli", False), ("ControlledPhaseShift", False),
+                      ("IsingXX", False), ("S", True), ("SX", False), ("PhaseShift", False),
+                      ("ISWAP", False)}
     assert resolve(("u", "cx")).form.kind == "u3"
 
 
