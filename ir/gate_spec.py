@@ -98,6 +98,9 @@ class GateSpec:
     control: tuple[str, int] | None = None
     decomposition: Decomposition | None = None
     qasm_adjoint: str | None = None
+    alternatives: tuple[Decomposition, ...] = field(default=())
+    """Other decompositions (exact up to a global phase) a basis search may prefer, e.g. CNOT
+    through ECR or CZ: the table's main `decomposition` bottoms out in RX, RY, RZ and CNOT."""
     aliases: tuple[str, ...] = field(default=())
     param_names: tuple[str, ...] = ()
     """PennyLane's names of the parameters, for keyword calls and messages."""
@@ -168,6 +171,12 @@ class GateSpec:
         if self.decomposition is None:
             return None
         return self.decomposition(self.wires_for(n_wires))
+
+    def decompositions(self, n_wires: int | None = None) -> tuple[tuple[Step, ...], ...]:
+        """Every decomposition of this gate: the main one (if any) first, then `alternatives`."""
+        n = self.wires_for(n_wires)
+        main = () if self.decomposition is None else (self.decomposition(n),)
+        return (*main, *(d(n) for d in self.alternatives))
 
 
 def _is_diagonal(m: np.ndarray) -> bool:

@@ -9,6 +9,7 @@ shift rule.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from functools import reduce
 
@@ -25,6 +26,9 @@ PAULIS = {"I": I2, "X": PX, "Y": PY, "Z": PZ}
 
 PI = np.pi
 p0, p1, p2 = Affine.param(0), Affine.param(1), Affine.param(2)
+HALF_PI = const(PI / 2)
+# PennyLane's qml.ECR (IBM's echoed cross-resonance gate): (X(x)I - Y(x)X) / sqrt(2).
+ECR_MATRIX = np.array([[0, 0, 1, 1j], [0, 0, 1j, 1], [1, -1j, 0, 0], [-1j, 1, 0, 0]]) / np.sqrt(2)
 
 
 def kron(*ms: np.ndarray) -> np.ndarray:
@@ -52,16 +56,26 @@ def _s(gate: str, *wires: int, params: tuple[Affine, ...] = (), adjoint: bool = 
     return Step(gate, wires, params, adjoint)
 
 
-def _fixed(name, matrix, qasm=None, decomposition=None, qasm_adjoint=None, aliases=()):
+def _fixed(name, matrix, qasm=None, decomposition=None, qasm_adjoint=None, aliases=(),
+           alternatives=()):
     n = int(np.log2(matrix.shape[0]))
     return GateSpec(name, n, 0, qasm, fixed=np.asarray(matrix, dtype=complex),
-                    decomposition=decomposition, qasm_adjoint=qasm_adjoint, aliases=aliases)
+                    decomposition=decomposition, qasm_adjoint=qasm_adjoint, aliases=aliases,
+                    alternatives=alternatives)
 
 
-def _rotation(name, generators, num_wires=1, qasm=None, decomposition=None, params=("phi",)):
+def _rotation(name, generators, num_wires=1, qasm=None, decomposition=None, params=("phi",),
+              alternatives=()):
     num_params = 1 + max(p for p, _ in generators)
     return GateSpec(name, num_wires, num_params, qasm, generators=lambda n: generators,
-                    decomposition=decomposition, param_names=params)
+                    decomposition=decomposition, param_names=params, alternatives=alternatives)
+
+
+def _both(conjugator: str, ising: str):
+    """`ising` conjugated by `conjugator` on both wires: W(x)W Ising(t) (W(x)W)^dagger with
+    W = S maps XX to YY, W = H maps XX to ZZ and back."""
+    return _steps(_s(conjugator, 0, adjoint=True), _s(conjugator, 1, adjoint=True),
+                  _s(ising, 0, 1, params=(p0,)), _s(conjugator, 0), _s(conjugator, 1))
 
 
 def _multi_rz_generators(n: int):
@@ -91,6 +105,9 @@ _BASE = [
     _fixed("ISWAP", np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]), None,
            _steps(_s("S", 0), _s("S", 1), _s("Hadamard", 0), _s("CNOT", 0, 1),
                   _s("CNOT", 1, 0), _s("Hadamard", 1))),
+    _fixed("ECR", ECR_MATRIX, "ecr", _steps(
+        _s("PauliZ", 0), _s("CNOT", 0, 1), _s("SX", 1), _s("RX", 0, params=(HALF_PI,)),
+        _s("RY", 0, params=(HALF_PI,)), _s("RX", 0, params=(HALF_PI,)))),
     _rotation("RX", ((0, PX / 2),), qasm="rx"),
     _rotation("RY", ((0, PY / 2),), qasm="ry"),
     _rotation("RZ", ((0, PZ / 2),), qasm="rz"),
@@ -103,11 +120,14 @@ _BASE = [
               decomposition=_steps(_s("RZ", 0, params=(p2,)), _s("RY", 0, params=(p0,)),
                                    _s("RZ", 0, params=(p1,))), params=("theta", "phi", "delta")),
     _rotation("IsingXX", ((0, kron(PX, PX) / 2),), 2, "rxx",
-              _steps(_s("CNOT", 0, 1), _s("RX", 0, params=(p0,)), _s("CNOT", 0, 1))),
+              _steps(_s("CNOT", 0, 1), _s("RX", 0, params=(p0,)), _s("CNOT", 0, 1)),
+              alternatives=(_both("Hadamard", "IsingZZ"),)),
     _rotation("IsingYY", ((0, kron(PY, PY) / 2),), 2, "ryy",
-              _steps(_s("CY", 0, 1), _s("RY", 0, params=(p0,)), _s("CY", 0, 1))),
+              _steps(_s("CY", 0, 1), _s("RY", 0, params=(p0,)), _s("CY", 0, 1)),
+              alternatives=(_both("S", "IsingXX"),)),
     _rotation("IsingZZ", ((0, kron(PZ, PZ) / 2),), 2, "rzz",
-              _steps(_s("CNOT", 0, 1), _s("RZ", 1, params=(p0,)), _s("CNOT", 0, 1))),
+              _steps(_s("CNOT", 0, 1), _s("RZ", 1, params=(p0,)), _s("CNOT", 0, 1)),
+              alternatives=(_both("Hadamard", "IsingXX"),)),
     GateSpec("MultiRZ", None, 1, None, generators=_multi_rz_generators,
              decomposition=_multi_rz_decomposition, param_names=("theta",)),
 ]
@@ -115,7 +135,7 @@ _BASE = [
 _TABLE = {g.name: g for g in _BASE}
 
 
-def _controlled(name, base, n_controls=1, qasm=None, decomposition=None):
+def _controlled(name, base, n_controls=1, qasm=None, decomposition=None, alternatives=()):
     """A gate that is `base` on its last wires when all leading control wires are |1>."""
     b = _TABLE[base]
     width = n_controls + b.wires_for(None)
@@ -127,21 +147,40 @@ def _controlled(name, base, n_controls=1, qasm=None, decomposition=None):
     fixed = None if b.fixed is None else controlled_matrix(b.fixed, n_controls)
     return GateSpec(name, width, b.num_params, qasm, fixed=fixed, generators=generators,
                     control=(base, n_controls), decomposition=decomposition,
-                    param_names=b.param_names)
+                    param_names=b.param_names, alternatives=alternatives)
 
 
 _CONTROLLED = [
-    _controlled("CNOT", "PauliX", qasm="cx"),
+    # CNOT = exp(i pi/4 (I - Z)(x)(I - X)): an RZ(pi/2), an RX(pi/2) and a ZX rotation,
+    # which ECR, CZ, IsingXX and CY each give with local gates.
+    _controlled("CNOT", "PauliX", qasm="cx", alternatives=(
+        _steps(_s("PauliX", 0), _s("ECR", 0, 1), _s("RZ", 0, params=(HALF_PI,)),
+               _s("RX", 1, params=(HALF_PI,))),
+        _steps(_s("Hadamard", 1), _s("CZ", 0, 1), _s("Hadamard", 1)),
+        _steps(_s("Hadamard", 0), _s("IsingXX", 0, 1, params=(-HALF_PI,)), _s("Hadamard", 0),
+               _s("RZ", 0, params=(HALF_PI,)), _s("RX", 1, params=(HALF_PI,))),
+        _steps(_s("S", 1), _s("CY", 0, 1), _s("S", 1, adjoint=True)),
+    )),
     _controlled("CZ", "PauliZ", qasm="cz",
-                decomposition=_steps(_s("Hadamard", 1), _s("CNOT", 0, 1), _s("Hadamard", 1))),
+                decomposition=_steps(_s("Hadamard", 1), _s("CNOT", 0, 1), _s("Hadamard", 1)),
+                alternatives=(
+                    _steps(_s("ControlledPhaseShift", 0, 1, params=(const(PI),))),
+                    _steps(_s("IsingZZ", 0, 1, params=(-HALF_PI,)), _s("RZ", 0, params=(HALF_PI,)),
+                           _s("RZ", 1, params=(HALF_PI,))),
+                )),
     _controlled("CY", "PauliY", qasm="cy",
                 decomposition=_steps(_s("S", 1, adjoint=True), _s("CNOT", 0, 1), _s("S", 1))),
+    # CRX and CRY also as a CRZ in another frame: bases that rotate only about Z (rz/sx)
+    # then need no traced rotation about X or Y.
     _controlled("CRX", "RX", qasm="crx", decomposition=_steps(
         _s("RZ", 1, params=(const(PI / 2),)), _s("RY", 1, params=(p0 / 2,)), _s("CNOT", 0, 1),
-        _s("RY", 1, params=(-p0 / 2,)), _s("CNOT", 0, 1), _s("RZ", 1, params=(const(-PI / 2),)))),
+        _s("RY", 1, params=(-p0 / 2,)), _s("CNOT", 0, 1), _s("RZ", 1, params=(const(-PI / 2),))),
+        alternatives=(_steps(_s("Hadamard", 1), _s("CRZ", 0, 1, params=(p0,)), _s("Hadamard", 1)),)),
     _controlled("CRY", "RY", qasm="cry", decomposition=_steps(
         _s("RY", 1, params=(p0 / 2,)), _s("CNOT", 0, 1), _s("RY", 1, params=(-p0 / 2,)),
-        _s("CNOT", 0, 1))),
+        _s("CNOT", 0, 1)),
+        alternatives=(_steps(_s("S", 1, adjoint=True), _s("Hadamard", 1), _s("CRZ", 0, 1, params=(p0,)),
+                             _s("Hadamard", 1), _s("S", 1)),)),
     _controlled("CRZ", "RZ", qasm="crz", decomposition=_steps(
         _s("RZ", 1, params=(p0 / 2,)), _s("CNOT", 0, 1), _s("RZ", 1, params=(-p0 / 2,)),
         _s("CNOT", 0, 1))),
@@ -167,3 +206,52 @@ GATES: dict[str, GateSpec] = {g.name: g for g in (*_BASE, *_CONTROLLED)}
 
 ALIASES: dict[str, str] = {alias: g.name for g in GATES.values() for alias in g.aliases}
 """Short names (`H`, `X`, `I`, ...) -> canonical names."""
+
+
+def steps_matrix(steps: Sequence[Step], params: Sequence[float], n_wires: int) -> np.ndarray:
+    """The product of `steps` (one decomposition, not expanded further) on `n_wires` wires."""
+    u = np.eye(2**n_wires, dtype=complex).reshape((2,) * n_wires + (2**n_wires,))
+    for step in steps:
+        k = len(step.wires)
+        m = GATES[step.gate].matrix([a.evaluate(params) for a in step.params], k, step.adjoint)
+        moved = np.moveaxis(u, step.wires, range(k))
+        moved = np.tensordot(m.reshape((2,) * (2 * k)), moved, axes=(range(k, 2 * k), range(k)))
+        u = np.moveaxis(moved, range(k), step.wires)
+    return u.reshape(2**n_wires, 2**n_wires)
+
+
+@functools.cache
+def decomposition_phase(name: str, n_wires: int, index: int = 0) -> Affine:
+    """The global phase of a decomposition as an affine function of the gate's parameters:
+    `U(p) = exp(i alpha(p)) * product of GATES[name].decompositions(n_wires)[index]`.
+
+    Decompositions are exact only up to this phase, which matters once the gate is under a
+    control. It is derived from the matrices (value at 0, slope per parameter) and checked
+    at random points.
+
+    Raises:
+        ValueError: the phase is not affine in the parameters (a table error).
+    """
+    spec = GATES[name]
+    steps = spec.decompositions(n_wires)[index]
+
+    def alpha(p: np.ndarray) -> float:
+        return float(np.angle(np.vdot(steps_matrix(steps, p, n_wires), spec.matrix(p, n_wires))))
+
+    offset = alpha(np.zeros(spec.num_params))
+    phase, h = Affine((), 0.0 if abs(offset) < 1e-12 else offset), 1e-4
+    for i in range(spec.num_params):
+        step = np.eye(spec.num_params)[i] * h
+        slope = round((alpha(step) - alpha(-step)) / (2 * h) * 48) / 48  # the table's are k/48
+        if slope:
+            phase = phase + Affine.param(i) * slope
+    for p in np.random.default_rng(9).uniform(-2 * PI, 2 * PI, (3, spec.num_params)):
+        if abs(np.exp(1j * phase.evaluate(p)) - np.exp(1j * alpha(p))) > 1e-9:
+            raise ValueError(f"{name}: decomposition {index} has a phase that is not affine")
+    return phase
+
+
+def is_self_inverse(name: str) -> bool:
+    """A fixed gate equal to its own inverse (X, H, CNOT, SWAP, ECR...)."""
+    fixed = GATES[name].fixed
+    return fixed is not None and np.allclose(fixed @ fixed, np.eye(len(fixed)), atol=1e-12)

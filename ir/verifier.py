@@ -4,7 +4,8 @@ Checks: operand, result and attribute types against each op's declared fields, a
 function attributes (`shots`) against FUNCTION_ATTRS; SSA dominance
 (defined once, before use); qubit linearity (a qubit value is consumed by at most one
 gate, and values read by observables and measurements are never consumed); kernels hold
-only quantum, constant and extract ops and host functions no quantum ops but `q.call`;
+only quantum, constant, extract and scalar arithmetic ops and host functions no quantum
+ops but `q.call`;
 calls match their callee's signature; each op's own `verify()`; constant matrices of
 `q.unitary` and `q.hermitian` are unitary / Hermitian (`unitary_problem`,
 `hermitian_problem` in quantum.py); a kernel returns only measurement results.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import weakref
 
 from . import registry  # noqa: F401  (registers every op)
-from .arith import Constant
+from .arith import BinaryOp, Constant, UnaryOp
 from .errors import VerifyError
 from .function import FUNCTION_ATTRS, Function, Module, Return
 from .op import Op
@@ -39,7 +40,9 @@ from .types import matches
 from .values import Value, display_name
 
 KERNEL_ONLY = ("q.",)
-KERNEL_ALLOWED_HOST_OPS = (Constant, Extract, Return)
+KERNEL_ALLOWED_HOST_OPS = (Constant, Extract, Return, BinaryOp, UnaryOp)
+"""Scalar `arith.*`/`math.*` ops may compute gate angles in a kernel (decomposition passes
+emit `p / 2`, `p + q`); every backend runs them."""
 
 
 def verify(module: Module) -> Module:

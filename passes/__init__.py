@@ -5,10 +5,13 @@ from __future__ import annotations
 from ..ir import KettleError
 from .autodiff import LowerVJP
 from .dead_code import DeadCodeElimination
+from .decompose import Decompose
 from .fold_tensors import FoldTensors
 from .pass_manager import Pass, PassManager
+from .resynthesize_1q import Resynthesize1Q
 
-PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP)}
+PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP,
+                                                 Decompose, Resynthesize1Q)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:
@@ -24,4 +27,4 @@ def parse_pipeline(text: str) -> list[Pass]:
     return [PASSES[n]() for n in names]
 
 
-__all__ = ["PASSES", "Pass", "PassManager", "parse_pipeline"]
+__all__ = ["PASSES", "Decompose", "Pass", "PassManager", "Resynthesize1Q", "parse_pipeline"]

@@ -26,6 +26,7 @@ import numpy as np
 from ...ir import GATES, Function, KettleError
 from ...ir import quantum as Q
 from ...ir.tensors import Extract
+from ..angles import Angle, affine_values
 
 Rule = tuple[tuple[float, float], ...]  # ((shift, coefficient), ...)
 
@@ -87,30 +88,62 @@ class SlotUse:
 def slot_uses(kernel: Function) -> list[SlotUse]:
     """For each parameter slot of `kernel`, how its results depend on it.
 
+    A gate angle may be an affine function of slots computed in the kernel (decomposition
+    passes emit `p / 2`, `p + q`): a slot entering with coefficient c has c times the gate's
+    frequencies.
+
     Raises:
-        KettleError: a slot used both as a gate parameter and as a coefficient.
+        KettleError: a slot used both as a gate parameter and as a coefficient, or entering
+            a gate angle or coefficient through non-affine arithmetic (no shift rule).
     """
     if not kernel.args:
         return []
     size = kernel.args[0].type.size
-    slot_of = {o.out: o.index[0] for o in kernel.body if isinstance(o, Extract)}
+    slots_of = _slot_dependence(kernel)
     freqs: list[tuple[float, ...]] = [()] * size
     linear = [False] * size
     for o in kernel.body:
         if isinstance(o, Q.Gate):
             for position, p in enumerate(o.params):
-                if p in slot_of:
-                    j = slot_of[p]
-                    freqs[j] = sum_frequencies(freqs[j], _gate_frequencies(o, position))
+                for j, c in slots_of(p):
+                    scaled = tuple(abs(c) * f for f in _gate_frequencies(o, position))
+                    freqs[j] = sum_frequencies(freqs[j], scaled)
         elif isinstance(o, Q.PauliSum):
-            for c in o.coeffs:
-                if c in slot_of:
-                    linear[slot_of[c]] = True
+            for coeff in o.coeffs:
+                for j, _ in slots_of(coeff):
+                    linear[j] = True
     for j in range(size):
         if linear[j] and freqs[j]:
             raise KettleError(f"slot {j} of @{kernel.name} is both a gate parameter and an observable "
                               f"coefficient; give each use its own slot to differentiate it")
     return [SlotUse(freqs[j], linear[j]) for j in range(size)]
+
+
+def _slot_dependence(kernel: Function):
+    """`slots_of(value)`: ((slot, coefficient), ...) of a value affine in the parameter slots.
+
+    Raises (when called):
+        KettleError: the value depends on a slot through non-affine arithmetic.
+    """
+    slot_of = {o.out: o.index[0] for o in kernel.body if isinstance(o, Extract)}
+    affine = affine_values(kernel.body)
+    depends: dict = {v: True for v in slot_of}
+    for o in kernel.body:
+        if o.name.startswith(("arith.", "math.")):
+            depends[o.results[0]] = any(depends.get(v, False) for v in o.operands)
+
+    def slots_of(v) -> tuple[tuple[int, float], ...]:
+        out = []
+        for atom, c in (affine.get(v) or Angle.of(v)).terms:
+            if atom in slot_of:
+                out.append((slot_of[atom], c))
+            elif depends.get(atom, False):
+                raise KettleError(f"a gate angle or coefficient of @{kernel.name} depends on its "
+                                  f"parameters through non-affine arithmetic, which has no "
+                                  f"parameter-shift rule; use method='adjoint' or 'finite-diff'")
+        return tuple(out)
+
+    return slots_of
 
 
 def _gate_frequencies(o: Q.Gate, position: int) -> tuple[float, ...]:

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from kettle.ir import ALIASES, GATES
+from kettle.ir.gates import decomposition_phase, is_self_inverse
 
 RNG_SEED = 20240601
 MULTI_WIRE_WIDTHS = (1, 2, 3, 4)  # widths tried for gates that act on any number of wires
@@ -120,6 +121,8 @@ FIXED: dict[str, np.ndarray] = {
     "CZ": np.diag([1, 1, 1, -1]),
     "CY": np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, -1j], [0, 0, 1j, 0]]),
     "SWAP": _permutation_matrix([0, 2, 1, 3]),
+    # PennyLane's qml.ECR: (X(x)I - Y(x)X) / sqrt(2), written out.
+    "ECR": r2 * np.array([[0, 0, 1, 1j], [0, 0, 1j, 1], [1, -1j, 0, 0], [-1j, 1, 0, 0]]),
     "ISWAP": np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]),
     "Toffoli": _permutation_matrix([0, 1, 2, 3, 4, 5, 7, 6]),
     "CSWAP": _permutation_matrix([0, 1, 2, 3, 4, 6, 5, 7]),
@@ -261,11 +264,12 @@ def test_gate_adjoint_matrix_is_the_inverse(name, n):
 
 
 def _step_matrices(name: str, params: Sequence[float], n: int, recursive: bool,
-                   depth: int = 0) -> np.ndarray:
-    """The product of `name`'s decomposition on n wires (fully expanded if `recursive`)."""
+                   depth: int = 0, which: int = 0) -> np.ndarray:
+    """The product of `name`'s decomposition number `which` on n wires (fully expanded, each
+    step through its main decomposition, if `recursive`)."""
     assert depth < 12, f"decomposition of {name} does not terminate"
     u = np.eye(2**n, dtype=complex)
-    for step in GATES[name].decompose(n):
+    for step in GATES[name].decompositions(n)[which]:
         sub_params = [a.evaluate(params) for a in step.params]
         sub_n = len(step.wires)
         assert GATES[step.gate].accepts_wires(sub_n), f"{name}: step {step} has the wrong width"
@@ -302,6 +306,36 @@ def test_gate_recursive_decomposition_matches_matrix_up_to_phase(name, n):
         params = _random_params(rng, name)
         product = _step_matrices(name, params, n, recursive=True)
         _assert_equal_up_to_phase(product, GATES[name].matrix(params, n))
+
+
+ALL_DECOMPOSITIONS = [(name, n, k) for name, n in CASES for k in range(len(GATES[name].decompositions(n)))]
+ALL_DECOMPOSITION_IDS = [f"{a}-{b}-d{k}" for a, b, k in ALL_DECOMPOSITIONS]
+
+
+def test_gate_alternative_decompositions_are_listed_for_the_basis_search():
+    alternatives = {name for name, n, k in ALL_DECOMPOSITIONS if k > 0 or GATES[name].decompose(n) is None}
+    assert alternatives == {"CNOT", "CZ", "CRX", "CRY", "IsingXX", "IsingYY", "IsingZZ"}
+    steps = {s.gate for d in GATES["CNOT"].decompositions() for s in d}
+    assert {"ECR", "CZ", "IsingXX", "CY"} <= steps
+
+
+@pytest.mark.parametrize(("name", "n", "which"), ALL_DECOMPOSITIONS, ids=ALL_DECOMPOSITION_IDS)
+def test_gate_every_decomposition_times_its_phase_is_the_matrix(name, n, which):
+    """Under a control the global phase of a decomposition matters: `decomposition_phase`
+    gives it exactly, as an affine function of the parameters."""
+    rng = np.random.default_rng(RNG_SEED + 9)
+    phase = decomposition_phase(name, n, which)
+    for _ in range(3):
+        params = _random_params(rng, name)
+        product = _step_matrices(name, params, n, recursive=False, which=which)
+        np.testing.assert_allclose(np.exp(1j * phase.evaluate(params)) * product,
+                                   GATES[name].matrix(params, n), atol=1e-10)
+
+
+def test_gate_self_inverse_flags_the_involutions():
+    involutions = {name for name in GATES if is_self_inverse(name)}
+    assert involutions == {"Identity", "Hadamard", "PauliX", "PauliY", "PauliZ", "SWAP", "ECR",
+                           "CNOT", "CZ", "CY", "Toffoli", "CSWAP"}
 
 
 def _leaf_gates(name: str, n: int, depth: int = 0) -> set[str]:
