@@ -3,25 +3,27 @@
 `emit_kernel` walks one kernel and builds an `openqasm3.ast.Program` for a target: a
 header (include, `input float[64]` parameters), the `gate` definitions it needed, the
 qubits (a `qubit[n] q` register or physical `$k`), the gates, then the measurements.
-`QasmExport.text` prints it with `openqasm3.dumps`.
+`QasmExport.text` prints it (`printer.dumps`: `openqasm3.dumps`, faster on gate statements).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import openqasm3
 from openqasm3 import ast
 
 from ...ir import Alloc, Function, Gate, QasmError, Return, Unitary
 from ...ir import quantum as Q
+from ...ir.gc_pause import gc_paused
 from ...ir.printer import print_op_in
 from .emit_gates import GateEmitter, Sink
 from .emit_measure import Measurements
 from .emit_values import InputSlot, KernelValues, input_slots
+from .printer import dumps
 from .readout import Readout, with_readout
 from .targets import Target, get_target
 
@@ -33,7 +35,8 @@ class QasmExport:
     """One exported program.
 
     Attributes:
-        program: the OpenQASM 3 AST (the source of truth; `text` prints it).
+        program: the OpenQASM 3 AST (the source of truth; `text` prints it, equal to
+            `openqasm3.dumps(program)`).
         inputs: for a parametric export with argument values: each `input` name -> its value
             for this call (what Braket's `OpenQASMProgram(inputs=...)` and Qiskit's
             `assign_parameters` take); else empty.
@@ -48,7 +51,8 @@ class QasmExport:
 
     @property
     def text(self) -> str:
-        return openqasm3.dumps(self.program)
+        with gc_paused():
+            return dumps(self.program)
 
 
 def emit_kernel(kernel: Function, target: Target | str | None = None, args: Sequence[Any] | None = None,
@@ -79,7 +83,8 @@ def emit_kernel(kernel: Function, target: Target | str | None = None, args: Sequ
     values = KernelValues(kernel, None if parametric else args, slots)
     inputs = {} if args is None else input_values(slots, args)
     walker = _Walker(kernel, target, values)
-    statements = walker.run()
+    with gc_paused():  # a large program is millions of small AST nodes (see ir/gc_pause.py)
+        statements = walker.run()
     header: list[Any] = [ast.Include(name) for name in target.rules.includes]
     header += [ast.IODeclaration(ast.IOKeyword.input, _FLOAT64, ast.Identifier(s.name)) for s in slots]
     header += list(walker.gates.definitions.values())
@@ -92,7 +97,8 @@ def emit_kernel(kernel: Function, target: Target | str | None = None, args: Sequ
 
 def input_values(slots: Sequence[InputSlot], args: Sequence[Any]) -> dict[str, float]:
     """Each `input` parameter's value when the kernel is called with `args`."""
-    return {s.name: float(np.asarray(args[s.arg], dtype=float)[s.index]) for s in slots}
+    arrays = [np.asarray(a, dtype=float) for a in args]
+    return {s.name: float(arrays[s.arg][s.index]) for s in slots}
 
 
 class _Walker:
@@ -110,11 +116,11 @@ class _Walker:
         sink: Sink | None = None
         producers: dict = {}
         outputs: Sequence = ()
-        wire = self.wire
+        wire, env = self.wire, self.values.env
         for o in self.kernel.body:
             try:
                 if isinstance(o, Gate):
-                    params = [self.values[p] for p in o.params]
+                    params = [env[p] for p in o.params]
                     positions = [wire[q] for q in o.qubits]
                     self.gates.gate(o.gate, o.adjoint, o.ctrl, params, positions, sink)
                     wire.update(zip(o.out, positions))
@@ -142,13 +148,10 @@ class _Walker:
     def _touch_every_wire(self, sink: Sink) -> None:
         """`i q[k];` on wires no gate acts on: Braket simulates only the qubits a program uses,
         so without it a state or probability result would lose those wires."""
-        fresh = dict(list(self.wire.items())[:self.n_wires])  # the q.alloc results come first
-        for o in self.kernel.body:
-            if isinstance(o, (Gate, Unitary)):
-                for q in o.qubits:
-                    fresh.pop(q, None)
-        for k in sorted(fresh.values()):
-            self.gates.gate("Identity", False, (), [], [k], sink)
+        values_per_wire = Counter(self.wire.values())  # the q.alloc result, then one per gate
+        for k in range(self.n_wires):
+            if values_per_wire[k] == 1:
+                self.gates.gate("Identity", False, (), [], [k], sink)
 
     def _allocate(self, o: Alloc) -> Sink:
         if self.wire:

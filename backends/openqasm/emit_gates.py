@@ -76,19 +76,15 @@ def _absorb(gate: str, ctrl: tuple[bool, ...]) -> tuple[str, tuple[bool, ...]]:
 
 
 @functools.cache
-def _self_inverse(gate: str) -> bool:
-    fixed = GATES[gate].fixed
-    return fixed is not None and bool(np.allclose(fixed @ fixed, np.eye(len(fixed)), atol=1e-12))
-
-
-def _fold_adjoint(gate: str, n: int, params: Sequence[Scalar]) -> Sequence[Scalar] | None:
-    """The parameters of `gate`^dagger as the same gate, or None: a self-inverse gate takes the
-    same ones, a one-generator gate exp(-i theta G) the negated angle."""
+def _adjoint_fold(gate: str, n: int) -> str | None:
+    """How `gate`^dagger is the same gate: "same" parameters (self-inverse), "negate" the angle
+    (one generator: exp(-i theta G)^dagger = exp(i theta G)), or None."""
     spec = GATES[gate]
-    if _self_inverse(gate):
-        return params
+    fixed = spec.fixed
+    if fixed is not None and np.allclose(fixed @ fixed, np.eye(len(fixed)), atol=1e-12):
+        return "same"
     if spec.num_params == 1 and len(spec.factors(n)) == 1:
-        return [negate(params[0])]
+        return "negate"
     return None
 
 
@@ -102,6 +98,8 @@ class GateEmitter:
         """No basis to respect and modifiers allowed: `ctrl @ base` and definitions may be used."""
         self.definitions: dict[str, ast.QuantumGateDefinition] = {}
         self._names: dict[str, ast.Identifier] = {}
+        self._plans: dict[tuple, tuple] = {}
+        self._dialect_names = self.rules.names()
 
     def gate(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], params: Sequence[Scalar],
              positions: Sequence[int], sink: Sink) -> None:
@@ -110,29 +108,39 @@ class GateEmitter:
         Raises:
             QasmError: the target can neither name, define nor expand the gate.
         """
-        gate, ctrl = _absorb(gate, tuple(ctrl))
-        self._resolved(gate, adjoint, ctrl, params, positions, sink)
+        key = (gate, adjoint, ctrl, len(positions))
+        plan = self._plans.get(key)
+        if plan is None:  # decided once per kind of gate application
+            plan = self._plans[key] = self._plan(gate, adjoint, tuple(ctrl), len(positions))
+        if plan[1]:
+            params = [negate(params[0])]
+        if plan[0] == "emit":
+            sink.gate(plan[4], plan[5], params, positions)
+        else:
+            self._expand(plan[2], plan[3], plan[4], params, positions, sink)
 
-    def _resolved(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], params: Sequence[Scalar],
-                  positions: Sequence[int], sink: Sink) -> None:
-        spec = GATES[gate]
-        n = len(positions) - len(ctrl)
-        if adjoint:
-            folded = _fold_adjoint(gate, n, params)
-            if folded is not None:
-                adjoint, params = False, folded
+    def _plan(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], width: int) -> tuple:
+        """How to emit a gate application, in the order of the module docstring:
+        ("emit", negate?, _, _, modifiers, name) or ("expand", negate?, gate, adjoint, ctrl)."""
+        gate, ctrl = _absorb(gate, ctrl)
+        return self._resolve(gate, adjoint, ctrl, width, False)
+
+    def _resolve(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], width: int, negated: bool) -> tuple:
+        fold = _adjoint_fold(gate, width - len(ctrl)) if adjoint else None
+        if fold is not None:
+            adjoint, negated = False, negated != (fold == "negate")
         named = self._named(gate, adjoint, ctrl)
         if named is not None:
-            name, inv = named
-            sink.gate(_modifiers(ctrl, inv), self._identifier(name), params, positions)
-        elif spec.control is not None and self.free:
-            base, m = spec.control
-            self._resolved(base, adjoint, (*ctrl, *(True,) * m), params, positions, sink)
-        elif self.rules.definitions and self.free:
-            name = self._define(gate, n)
-            sink.gate(_modifiers(ctrl, adjoint), self._identifier(name), params, positions)
-        else:
-            self._expand(gate, adjoint, ctrl, params, positions, sink)
+            return "emit", negated, None, None, _modifiers(ctrl, named[1]), self._identifier(named[0])
+        control = GATES[gate].control
+        if control is not None and self.free:  # CRX -> ctrl @ rx, if rx can be emitted or expanded
+            base = self._resolve(control[0], adjoint, (*ctrl, *(True,) * control[1]), width, negated)
+            if base[0] == "emit" or exact_decomposition(base[2], width - len(base[4])) is not None:
+                return base
+        if self.rules.definitions and self.free:
+            name = self._define(gate, width - len(ctrl))
+            return "emit", negated, None, None, _modifiers(ctrl, adjoint), self._identifier(name)
+        return "expand", negated, gate, adjoint, ctrl
 
     def _named(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...]) -> tuple[str, bool] | None:
         """(dialect name, whether `inv @` is still needed) if the target may emit the gate as such."""
@@ -176,7 +184,7 @@ class GateEmitter:
     def _define(self, gate: str, n: int) -> str:
         """The name of a `gate` definition of `gate` on `n` wires, emitting it on first use."""
         name = definition_name(gate, n)
-        if name in STDGATES or name in self.rules.names():  # a dialect that does not use a standard name
+        if name in STDGATES or name in self._dialect_names:  # a dialect that does not use a standard name
             name += "_def"
         if name not in self.definitions:
             # p0, p1, ...: names that sort in declaration order (qiskit-qasm3-import binds a

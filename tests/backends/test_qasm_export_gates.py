@@ -89,3 +89,16 @@ def test_a_controlled_expansion_carries_the_decomposition_phase(definitions, pha
     assert phase in text
     want = run_kernel(kernel)[0]
     assert np.allclose(np.abs(qiskit_state(text)) ** 2, want, atol=1e-12)
+
+
+def test_a_controlled_gate_falls_back_to_its_own_decomposition_when_its_base_has_no_name():
+    """Without rx, `ctrl @ rx` is impossible, but CRX's table decomposition (rz, ry, cx) works."""
+    b = KernelBuilder("k", 2)
+    b.gate("Hadamard", [0])
+    b.gate("CRX", [0, 1], [b.const(0.7)])
+    kernel = b.build([b.probs([0, 1])])
+    dialect = Dialect("no-rx", {"RY": "ry", "RZ": "rz", "CNOT": "cx", "Hadamard": "h"},
+                      includes=("stdgates.inc",), definitions=False)
+    text = emit_kernel(kernel, Target("no-rx", dialect=dialect)).text
+    assert "rx" not in text
+    assert np.allclose(np.abs(qiskit_state(text)) ** 2, run_kernel(kernel)[0], atol=1e-12)
