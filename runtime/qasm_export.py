@@ -8,15 +8,16 @@ with the parameter values this call feeds it: as numbers, or (`parametric=True`)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..backends.openqasm.emit import QasmExport, emit_kernel, input_values
-from ..backends.openqasm.emit_values import input_slots
 from ..backends.openqasm.targets import Target, get_target
 from ..backends.reference import kernel_arguments
 from ..ir import Call, KettleError, Module, TraceError
 from ..ir import quantum as Q
 from ..ir.printer import print_op_in
+
+if TYPE_CHECKING:
+    from ..backends.openqasm.emit import QasmExport
 
 _BATCH = "kt.to_qasm_batch(f, *args, target=...)"
 
@@ -51,6 +52,9 @@ def qasm_inputs(qfn: Any, *args: Any, **kwargs: Any) -> dict[str, float]:
     Raises:
         KettleError: as `kt.to_qasm`.
     """
+    from ..backends.openqasm.emit import input_values  # openqasm3 loads its parser: only when used
+    from ..backends.openqasm.emit_values import input_slots
+
     traced, call = _trace(qfn, args, kwargs, "qasm_inputs")
     kernel = traced.module[call.callee.name]
     values = kernel_arguments(traced.module, *traced.entry_args)
@@ -60,6 +64,8 @@ def qasm_inputs(qfn: Any, *args: Any, **kwargs: Any) -> dict[str, float]:
 def export(qfn: Any, *args: Any, target: Target | str | None = None, parametric: bool = False,
            **kwargs: Any) -> QasmExport:
     """The exported program of `qfn(*args, **kwargs)` with its input bindings (see `to_qasm`)."""
+    from ..backends.openqasm.emit import emit_kernel
+
     target = get_target(target)
     traced, call = _trace(qfn, args, kwargs, "to_qasm")
     module = target.prepare(traced.module)

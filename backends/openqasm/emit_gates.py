@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from openqasm3 import ast
@@ -88,6 +89,18 @@ def _adjoint_fold(gate: str, n: int) -> str | None:
     return None
 
 
+class _Plan(NamedTuple):
+    """How to emit one kind of gate application: one statement named `name` with `modifiers`,
+    or (name None) the inline expansion of `gate`; `negate` flips the angle (a folded inverse)."""
+
+    negate: bool
+    name: ast.Identifier | None
+    modifiers: tuple[ast.QuantumGateModifier, ...] = ()
+    gate: str = ""
+    adjoint: bool = False
+    ctrl: tuple[bool, ...] = ()
+
+
 class GateEmitter:
     """Emits gates for one program; collects the `gate` definitions it needs, in order."""
 
@@ -98,7 +111,7 @@ class GateEmitter:
         """No basis to respect and modifiers allowed: `ctrl @ base` and definitions may be used."""
         self.definitions: dict[str, ast.QuantumGateDefinition] = {}
         self._names: dict[str, ast.Identifier] = {}
-        self._plans: dict[tuple, tuple] = {}
+        self._plans: dict[tuple, _Plan] = {}
         self._dialect_names = self.rules.names()
 
     def gate(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], params: Sequence[Scalar],
@@ -111,36 +124,32 @@ class GateEmitter:
         key = (gate, adjoint, ctrl, len(positions))
         plan = self._plans.get(key)
         if plan is None:  # decided once per kind of gate application
-            plan = self._plans[key] = self._plan(gate, adjoint, tuple(ctrl), len(positions))
-        if plan[1]:
+            gate, ctrl = _absorb(gate, tuple(ctrl))
+            plan = self._plans[key] = self._plan(gate, adjoint, ctrl, len(positions), False)
+        if plan.negate:
             params = [negate(params[0])]
-        if plan[0] == "emit":
-            sink.gate(plan[4], plan[5], params, positions)
+        if plan.name is not None:
+            sink.gate(plan.modifiers, plan.name, params, positions)
         else:
-            self._expand(plan[2], plan[3], plan[4], params, positions, sink)
+            self._expand(plan.gate, plan.adjoint, plan.ctrl, params, positions, sink)
 
-    def _plan(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], width: int) -> tuple:
-        """How to emit a gate application, in the order of the module docstring:
-        ("emit", negate?, _, _, modifiers, name) or ("expand", negate?, gate, adjoint, ctrl)."""
-        gate, ctrl = _absorb(gate, ctrl)
-        return self._resolve(gate, adjoint, ctrl, width, False)
-
-    def _resolve(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], width: int, negated: bool) -> tuple:
+    def _plan(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...], width: int, negated: bool) -> _Plan:
+        """How to emit `gate`, trying the ways of the module docstring in order."""
         fold = _adjoint_fold(gate, width - len(ctrl)) if adjoint else None
         if fold is not None:
             adjoint, negated = False, negated != (fold == "negate")
         named = self._named(gate, adjoint, ctrl)
         if named is not None:
-            return "emit", negated, None, None, _modifiers(ctrl, named[1]), self._identifier(named[0])
+            return _Plan(negated, self._identifier(named[0]), _modifiers(ctrl, named[1]))
         control = GATES[gate].control
         if control is not None and self.free:  # CRX -> ctrl @ rx, if rx can be emitted or expanded
-            base = self._resolve(control[0], adjoint, (*ctrl, *(True,) * control[1]), width, negated)
-            if base[0] == "emit" or exact_decomposition(base[2], width - len(base[4])) is not None:
+            base = self._plan(control[0], adjoint, (*ctrl, *(True,) * control[1]), width, negated)
+            if base.name is not None or exact_decomposition(base.gate, width - len(base.ctrl)) is not None:
                 return base
         if self.rules.definitions and self.free:
             name = self._define(gate, width - len(ctrl))
-            return "emit", negated, None, None, _modifiers(ctrl, adjoint), self._identifier(name)
-        return "expand", negated, gate, adjoint, ctrl
+            return _Plan(negated, self._identifier(name), _modifiers(ctrl, adjoint))
+        return _Plan(negated, None, (), gate, adjoint, ctrl)
 
     def _named(self, gate: str, adjoint: bool, ctrl: tuple[bool, ...]) -> tuple[str, bool] | None:
         """(dialect name, whether `inv @` is still needed) if the target may emit the gate as such."""
