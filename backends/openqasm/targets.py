@@ -57,14 +57,17 @@ class Target:
     built-in, so `kt.Target("ibm", coupling_map=edges)` is IBM's dialect on your device.
 
     Attributes:
-        name: a built-in name or any name of yours (then give `dialect`).
+        name: a built-in name or any name of yours.
         basis: the gates the program may use (table names like "RZ" or dialect names like
             "rz"); None allows every gate the dialect can name, define or expand.
         coupling_map: two-qubit gates only on these physical qubit pairs (undirected edges,
             or a networkx graph); None for all-to-all.
         physical_qubits: address qubits as `$k` (hardware) rather than a `qubit[n] q` register.
         dialect: "generic" (stdgates.inc), "braket", "plain" (stdgates.inc names only, no
-            definitions or modifiers: what a hardware basis needs), or a `Dialect` of yours.
+            definitions or modifiers: what a hardware basis needs), or a `Dialect` of yours;
+            for a name of yours, "plain" if it has a basis, else "generic".
+        basis_gates: (derived) the basis as table gate names, e.g. {"RZ", "SX", "PauliX", "CNOT"}:
+            what the emitter accepts and the pipeline decomposes to.
     """
 
     name: str
@@ -79,9 +82,11 @@ class Target:
         for key in ("basis", "coupling_map", "physical_qubits", "dialect"):
             if getattr(self, key) is None and key in defaults:
                 object.__setattr__(self, key, defaults[key])
+        if self.dialect is None:  # a target of yours: hardware names if it has a basis
+            object.__setattr__(self, "dialect", "generic" if self.basis is None else "plain")
         if not isinstance(self.dialect, Dialect) and self.dialect not in DIALECTS:
-            raise QasmError(f"target {self.name!r} needs a dialect: one of {', '.join(DIALECTS)} "
-                            f"or a Dialect (kt.Target(name, dialect='generic', ...)), got {self.dialect!r}")
+            raise QasmError(f"target {self.name!r}: unknown dialect {self.dialect!r}; use one of "
+                            f"{', '.join(DIALECTS)} or a Dialect")
         object.__setattr__(self, "physical_qubits", bool(self.physical_qubits))
         if self.basis is not None:
             object.__setattr__(self, "basis", tuple(self.basis))

@@ -37,8 +37,9 @@ def test_target_fills_only_what_is_not_given():
     t = kt.Target("ibm", coupling_map=g)
     assert t.coupling_map == ((0, 1), (1, 2), (2, 3)) and t.basis == ("rz", "sx", "x", "cx")
     assert kt.Target("ibm", coupling_map=[(2, 1), (1, 2), (0, 1)]).coupling_map == ((0, 1), (1, 2))
-    custom = kt.Target("mine", basis=["RZ", "sx", "CNOT", "X"], dialect="plain", physical_qubits=True)
-    assert custom.basis_gates == {"RZ", "SX", "CNOT", "PauliX"}
+    custom = kt.Target("mine", basis=["RZ", "sx", "CNOT", "X"], physical_qubits=True)
+    assert custom.basis_gates == {"RZ", "SX", "CNOT", "PauliX"} and custom.dialect == "plain"
+    assert kt.Target("mine").dialect == "generic" and not kt.Target("mine").physical_qubits
     assert nx.utils.edges_equal(t.coupling_graph().edges, g.edges)
 
 
@@ -49,7 +50,7 @@ def test_get_target_names_the_built_ins():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"name": "mine"}, "needs a dialect"),
+    ({"name": "mine", "dialect": "qiskit"}, "unknown dialect 'qiskit'"),
     ({"name": "ibm", "basis": ["rz", "ecr"]}, "basis gate 'ecr' is not in kettle's gate table"),
     ({"name": "ibm", "coupling_map": [(0, 0)]}, "two different qubits"),
     ({"name": "ibm", "coupling_map": [1, 2]}, "pairs of qubit indices"),
