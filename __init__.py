@@ -6,6 +6,7 @@ cached. This module only re-exports the public API; the gate classes (RX, CNOT, 
 come from the gate table through `frontend.GATE_CLASSES`.
 """
 
+from .backends.openqasm.targets import Target
 from .frontend import (
     GATE_CLASSES,
     QJIT,
@@ -48,6 +49,7 @@ from .ir import (
     verify,
 )
 from .runtime.inspection import draw, specs
+from .runtime.qasm_export import qasm_inputs, to_qasm
 
 globals().update(GATE_CLASSES)
 
@@ -58,8 +60,9 @@ __all__ = [
     "GradientDescentOptimizer", "Hamiltonian", "Hermitian", "IRParseError", "KettleError",
     "MeasurementError", "Module", "Observable",
     "Operation", "QasmError", "QubitUnitary", "ResourceError", "ShapeError", "StronglyEntanglingLayers",
-    "TraceError",
+    "Target", "TraceError",
     "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
     "jacobian",
-    "parse_module", "probs", "qjit", "sample", "specs", "state", "value_and_grad", "var", "verify",
+    "parse_module", "probs", "qasm_inputs", "qjit", "sample", "specs", "state", "to_qasm", "value_and_grad",
+    "var", "verify",
 ]

@@ -1,4 +1,5 @@
-"""The `kettle` command line: `kettle demo`, `kettle opt` and `kettle cache` (also `python -m kettle ...`)."""
+"""The `kettle` command line: `kettle demo`, `kettle opt`, `kettle qasm` and `kettle cache` (also
+`python -m kettle ...`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 METHODS = ("auto", "adjoint", "parameter-shift", "finite-diff")
 """kt.grad's methods (repeated so that `kettle --help` does not import the package)."""
+TARGETS = ("generic", "braket", "ibm")
+"""The built-in OpenQASM export targets (repeated for the same reason)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     opt.add_argument("--passes", default="", help="comma-separated pass names, e.g. dce")
     opt.add_argument("--print-after-all", action="store_true", help="print the IR after each pass")
 
+    qasm = commands.add_parser("qasm", help="export a kernel of a .kir file as OpenQASM 3")
+    qasm.add_argument("file", help="IR text file ('-' for stdin)")
+    qasm.add_argument("--target", choices=TARGETS, default="generic", help="where the program runs")
+    qasm.add_argument("--kernel", default=None, help="the kernel to export (needed if there are several)")
+    qasm.add_argument("-o", "--output", default=None, help="write the program here instead of stdout")
+
     cache = commands.add_parser("cache", help="the disk cache of compiled numba kernels")
     cache.add_argument("action", choices=("info", "clear"),
                        help="info: where it is, whether it is used, its size; clear: delete its files")
@@ -40,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             run_demo(steps=args.steps, points=args.points, method=args.method, show_ir=args.show_ir)
         elif args.command == "cache":
             run_cache(args.action)
+        elif args.command == "qasm":
+            run_qasm(args.file, args.target, args.kernel, args.output)
         else:
             run_opt(args.file, args.passes, args.print_after_all)
     except KettleError as exc:
@@ -68,6 +79,36 @@ def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:
     text = read_source(path)
     result = PassManager(passes, print_after_all=print_after_all).run(parse_module(text))
     print(result, end="")
+
+
+def run_qasm(path: str, target: str, kernel: str | None, output: str | None) -> None:
+    """Export one kernel of the IR in `path` for `target`; its parameters become `input float[64]`.
+
+    Raises:
+        KettleError: bad IR, no such kernel (or several and none chosen), something the target
+            cannot express, or an unwritable output file.
+    """
+    from .backends.openqasm.emit import emit_kernel
+    from .backends.openqasm.targets import get_target
+    from .ir import KettleError, parse_module
+
+    module = parse_module(read_source(path))
+    names = [k.name for k in module.kernels]
+    if kernel is None and len(names) != 1:
+        raise KettleError(f"{path} has {len(names)} kernels ({', '.join(names) or 'none'}); "
+                          f"choose one with --kernel NAME" if names else f"{path} has no kernel to export")
+    if kernel is not None and kernel not in names:
+        raise KettleError(f"{path} has no kernel @{kernel}; its kernels: {', '.join(names) or 'none'}")
+    chosen = get_target(target)
+    module = chosen.prepare(module)
+    text = emit_kernel(module[kernel or names[0]], chosen, parametric=True).text
+    if output is None:
+        print(text, end="")
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise KettleError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def run_cache(action: str) -> None:
