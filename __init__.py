@@ -49,6 +49,7 @@ from .ir import (
     verify,
 )
 from .runtime.inspection import draw, specs
+from .runtime.qasm_batch import QasmBatch, to_qasm_batch
 from .runtime.qasm_export import qasm_inputs, to_qasm
 
 globals().update(GATE_CLASSES)
@@ -56,13 +57,15 @@ globals().update(GATE_CLASSES)
 __version__ = "0.1.0"
 
 __all__ = [
-    *GATE_CLASSES, "QJIT", "AdamOptimizer", "AngleEmbedding", "BackendError", "BasicEntanglerLayers",
+    *GATE_CLASSES, "QJIT", "QasmBatch",
+    "AdamOptimizer", "AngleEmbedding", "BackendError", "BasicEntanglerLayers",
     "GradientDescentOptimizer", "Hamiltonian", "Hermitian", "IRParseError", "KettleError",
     "MeasurementError", "Module", "Observable",
     "Operation", "QasmError", "QubitUnitary", "ResourceError", "ShapeError", "StronglyEntanglingLayers",
     "Target", "TraceError",
     "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
     "jacobian",
-    "parse_module", "probs", "qasm_inputs", "qjit", "sample", "specs", "state", "to_qasm", "value_and_grad",
+    "parse_module", "probs", "qasm_inputs", "qjit", "sample", "specs", "state", "to_qasm",
+    "to_qasm_batch", "value_and_grad",
     "var", "verify",
 ]
