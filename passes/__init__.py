@@ -7,8 +7,9 @@ from .autodiff import LowerVJP
 from .dead_code import DeadCodeElimination
 from .fold_tensors import FoldTensors
 from .pass_manager import Pass, PassManager
+from .routing import Route
 
-PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP)}
+PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP, Route)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:

@@ -1,0 +1,122 @@
+"""Layout search and the full schedule: SABRE's forward-backward passes from several starting
+layouts, keeping the routing with the fewest SWAPs, then single-qubit ops put back in place.
+
+Each trial starts from a layout (the identity first, then random ones) and routes the circuit
+forwards and backwards in turn, each pass starting where the last one ended: a circuit's
+final layout is a good initial layout for its reverse, so the layout settles where the
+early interactions are cheap. Every pass is itself a complete routing (a backward one read
+in reverse), so every pass is a candidate, and a trial stops as soon as one needs no SWAP.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .coupling import Coupling, RoutingError
+from .placement import starting_layout
+from .sabre import Heuristic, Interactions, PassResult, Swap, route_pass
+
+DEFAULT_TRIALS = 8
+DEFAULT_ITERATIONS = 2
+
+
+@dataclass(frozen=True)
+class Routing:
+    """A circuit routed onto a device.
+
+    `schedule` lists the indices of the ops given to `route_circuit` and `(p, q)` SWAPs of
+    physical qubits, in an order that keeps each qubit's ops in program order. Layouts map
+    virtual qubit i (the circuit's qubits first, then one ancilla per spare physical qubit)
+    to its physical qubit before and after the schedule.
+    """
+
+    schedule: tuple[int | Swap, ...]
+    initial_layout: tuple[int, ...]
+    final_layout: tuple[int, ...]
+    swaps: int
+
+
+def route_circuit(ops: Sequence[Sequence[int]], num_logical: int, device: Coupling, *,
+                  trials: int = DEFAULT_TRIALS, seed: int = 0, iterations: int = DEFAULT_ITERATIONS,
+                  heuristic: Heuristic | None = None) -> Routing:
+    """Route a circuit given as the qubits of each op (1 or 2 of `0..num_logical-1`).
+
+    Args:
+        ops: per op, the logical qubits it acts on, in program order.
+        num_logical: the circuit's number of qubits.
+        device: the coupling map.
+        trials: starting layouts to try (the identity, then random ones).
+        seed: seeds the random layouts and the heuristic's tie-breaks.
+        iterations: forward-backward rounds per trial.
+        heuristic: the SWAP score's weights (default: `Heuristic()`).
+
+    Returns:
+        The routing with the fewest SWAPs over every pass of every trial.
+
+    Raises:
+        RoutingError: more logical qubits than physical ones, an op on 3+ qubits, or trials < 1.
+    """
+    device.check_fits(num_logical)
+    if trials < 1 or iterations < 1:
+        raise RoutingError(f"routing needs trials >= 1 and iterations >= 1, got {trials} and {iterations}")
+    two_qubit = [i for i, qubits in enumerate(ops) if len(qubits) == 2]
+    if any(len(qubits) > 2 for qubits in ops):
+        raise RoutingError("routing handles ops on one or two qubits only; decompose wider gates first")
+    best = best_layout(Interactions.from_pairs([tuple(ops[i]) for i in two_qubit]), device, trials=trials,
+                       seed=seed, iterations=iterations, heuristic=heuristic or Heuristic())
+    routed = [s if isinstance(s, tuple) else two_qubit[s] for s in best.schedule]
+    schedule = merge_single_qubit_ops(ops, routed)
+    return Routing(schedule, best.initial_layout, best.final_layout, best.swaps)
+
+
+def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, iterations: int,
+                heuristic: Heuristic) -> PassResult:
+    """The pass with the fewest SWAPs over `trials` forward-backward searches."""
+    rng = random.Random(seed)
+    backward = dag.reversed()
+    best: PassResult | None = None
+    for trial in range(trials):
+        layout = starting_layout(trial, dag, device, rng)
+        trial_rng = random.Random(rng.getrandbits(64))
+        for _ in range(iterations):
+            forward = route_pass(dag, device, layout, trial_rng, heuristic)
+            back = route_pass(backward, device, forward.final_layout, trial_rng, heuristic)
+            layout = back.final_layout
+            for candidate in (forward, back.reversed()):
+                if best is None or candidate.swaps < best.swaps:
+                    best = candidate
+            if best.swaps == 0:
+                return best
+    assert best is not None
+    return best
+
+
+def merge_single_qubit_ops(ops: Sequence[Sequence[int]],
+                           routed: Sequence[int | Swap]) -> tuple[int | Swap, ...]:
+    """`routed` (two-qubit op indices and SWAPs) with every other op placed before the next
+    two-qubit op on its qubit (or at the end): each qubit keeps its program order."""
+    on_qubit: dict[int, list[int]] = {}
+    for i, qubits in enumerate(ops):
+        for q in qubits:
+            on_qubit.setdefault(q, []).append(i)
+    position = dict.fromkeys(on_qubit, 0)
+    out: list[int | Swap] = []
+
+    def flush(q: int, until: int | None) -> None:
+        queue, k = on_qubit[q], position[q]
+        while k < len(queue) and queue[k] != until:
+            out.append(queue[k])
+            k += 1
+        position[q] = k + 1 if until is not None else k
+
+    for item in routed:
+        if isinstance(item, int):
+            for q in ops[item]:
+                flush(q, item)
+        out.append(item)
+    for q in on_qubit:
+        flush(q, None)
+    return tuple(out)
+

@@ -1,0 +1,281 @@
+"""One SABRE routing pass: SWAPs that bring every two-qubit interaction onto a coupling edge.
+
+The heuristic of Li, Ding and Xie (arXiv:1809.02573) with Qiskit's refinements: the front
+layer (interactions whose predecessors are done) is scored by the distances of its pairs,
+a lookahead window of the next interactions adds a lighter term, a decay factor on recently
+swapped qubits spreads the SWAPs out (reset after every routed gate and every few SWAPs),
+and a release valve forces progress along a shortest path when the search goes in circles.
+Only coupling edges touching the front layer are candidate SWAPs, and each is scored by the
+few pairs it moves, so a step costs about the front layer's size, not the circuit's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .coupling import Coupling
+
+Swap = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Heuristic:
+    """The weights of the SWAP score (defaults: the paper's and Qiskit's)."""
+
+    lookahead_weight: float = 0.5
+    """Weight of the lookahead window's mean distance, against 1 for the front layer's sum."""
+    lookahead_size: int = 20
+    """Interactions in the lookahead window."""
+    lookahead_decay: float = 0.5
+    """Relative weight of each further layer of the lookahead window."""
+    decay_increment: float = 0.001
+    decay_reset: int = 5
+    """SWAPs after which the decay factors go back to 1 (they also do after every routed gate)."""
+    attempts_per_qubit: int = 10
+    """The release valve opens after this many SWAPs per physical qubit without progress."""
+    epsilon: float = 1e-10
+    """Scores this close are ties, broken at random."""
+
+
+@dataclass(frozen=True)
+class Interactions:
+    """Two-qubit interactions `pairs[g] = (a, b)` on virtual qubits, as a DAG in program order."""
+
+    pairs: tuple[tuple[int, int], ...]
+    successors: tuple[tuple[int, ...], ...]
+    predecessors: tuple[int, ...]
+    """How many earlier interactions share a qubit with each (0 or 1 per qubit)."""
+
+    @classmethod
+    def from_pairs(cls, pairs: Sequence[tuple[int, int]]) -> Interactions:
+        last: dict[int, int] = {}
+        successors: list[list[int]] = [[] for _ in pairs]
+        predecessors = [0] * len(pairs)
+        for g, pair in enumerate(pairs):
+            for before in {last[q] for q in pair if q in last}:
+                successors[before].append(g)
+                predecessors[g] += 1
+            for q in pair:
+                last[q] = g
+        return cls(tuple(tuple(p) for p in pairs), tuple(map(tuple, successors)), tuple(predecessors))
+
+    def reversed(self) -> Interactions:
+        """The same interactions last to first: routing it backwards is how layouts improve."""
+        return Interactions.from_pairs(self.pairs[::-1])
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """One routing of `Interactions`: the schedule and the layouts before and after it.
+
+    `schedule` lists interaction indices and `(p, q)` SWAPs of physical qubits in execution
+    order; layouts map virtual qubit i to its physical qubit.
+    """
+
+    schedule: tuple[int | Swap, ...]
+    swaps: int
+    initial_layout: tuple[int, ...]
+    final_layout: tuple[int, ...]
+
+    def reversed(self) -> PassResult:
+        """A routing of the reversed interactions read backwards: a routing of the original,
+        from this pass's final layout to its initial one (a SWAP is its own inverse)."""
+        last = len([s for s in self.schedule if isinstance(s, int)]) - 1
+        schedule = tuple(s if isinstance(s, tuple) else last - s for s in reversed(self.schedule))
+        return PassResult(schedule, self.swaps, self.final_layout, self.initial_layout)
+
+
+def route_pass(dag: Interactions, device: Coupling, layout: Sequence[int], rng: random.Random,
+               heuristic: Heuristic = Heuristic()) -> PassResult:
+    """Route `dag` once, starting from `layout` (virtual -> physical, one entry per physical qubit)."""
+    router = _Router(dag, device, layout, rng, heuristic)
+    router.run()
+    return PassResult(tuple(router.schedule), router.swaps, tuple(layout), tuple(router.l2p))
+
+
+class _Router:
+    """The mutable state of one pass; the inner loop lives in `_best_swap`."""
+
+    def __init__(self, dag: Interactions, device: Coupling, layout: Sequence[int],
+                 rng: random.Random, heuristic: Heuristic):
+        self.pairs, self.successors = dag.pairs, dag.successors
+        self.waiting = list(dag.predecessors)
+        self.dist, self.neighbors = device.distance, device.neighbors
+        self.l2p = list(layout)
+        self.p2l = [0] * len(layout)
+        for v, p in enumerate(layout):
+            self.p2l[p] = v
+        n = len(layout)
+        self.partner = [-1] * n  # the other virtual qubit of a virtual's front-layer pair
+        self.gate_of = [-1] * n  # and that pair's index
+        self.front: dict[int, None] = {}  # insertion-ordered, so runs are reproducible
+        self.ahead: list[list[tuple[int, float]]] = [[] for _ in range(n)]  # lookahead partners per virtual
+        self.ahead_pairs: list[tuple[int, int, float]] = []
+        self.decay = [1.0] * n
+        self.rng, self.h = rng, heuristic
+        self.limit = heuristic.attempts_per_qubit * n
+        self.schedule: list[int | Swap] = []
+        self.swaps = 0
+
+    def run(self) -> None:
+        self._advance([g for g, w in enumerate(self.waiting) if w == 0])
+        self._fill_lookahead()
+        while self.front:
+            self._route_next()
+
+    def _advance(self, ready: list[int]) -> None:
+        """Execute every ready interaction already on an edge (and what that frees); the rest
+        join the front layer."""
+        dist, l2p, pairs, waiting = self.dist, self.l2p, self.pairs, self.waiting
+        while ready:
+            g = ready.pop()
+            a, b = pairs[g]
+            if dist[l2p[a]][l2p[b]] == 1:
+                self.schedule.append(g)
+                for s in self.successors[g]:
+                    waiting[s] -= 1
+                    if waiting[s] == 0:
+                        ready.append(s)
+            else:
+                self.front[g] = None
+                self.partner[a], self.partner[b] = b, a
+                self.gate_of[a] = self.gate_of[b] = g
+
+    def _fill_lookahead(self) -> None:
+        """The next `lookahead_size` interactions after the front layer, breadth first; one
+        `depth` layers past the front weighs `lookahead_decay ** (depth - 1)` relative to the first."""
+        for a, b, _ in self.ahead_pairs:
+            self.ahead[a].clear()
+            self.ahead[b].clear()
+        self.ahead_pairs = []
+        h, pairs, successors, waiting = self.h, self.pairs, self.successors, self.waiting
+        seen: dict[int, int] = {}
+        queue = [(g, 0) for g in self.front]
+        found: list[tuple[int, int, float]] = []
+        i = 0
+        while i < len(queue) and len(found) < h.lookahead_size:
+            g, depth = queue[i]
+            for s in successors[g]:
+                seen[s] = seen.get(s, 0) + 1
+                if seen[s] == waiting[s]:
+                    a, b = pairs[s]
+                    found.append((a, b, h.lookahead_decay ** depth))
+                    queue.append((s, depth + 1))
+            i += 1
+        total = sum(w for _, _, w in found)
+        for a, b, w in found:
+            w *= h.lookahead_weight / total
+            self.ahead[a].append((b, w))
+            self.ahead[b].append((a, w))
+            self.ahead_pairs.append((a, b, w))
+
+    def _route_next(self) -> None:
+        """SWAP until some front interaction is on an edge, then execute it."""
+        attempts: list[Swap] = []
+        steps = 0
+        while True:
+            p, q = self._best_swap()
+            self._swap(p, q)
+            attempts.append((p, q))
+            done = self._routable((p, q))
+            if done:
+                break
+            if len(attempts) > self.limit:
+                for p, q in reversed(attempts):
+                    self._swap(p, q)
+                attempts, done = self._release_valve()
+                break
+            steps += 1
+            if steps >= self.h.decay_reset:
+                self.decay = [1.0] * len(self.decay)
+                steps = 0
+            else:
+                self.decay[p] += self.h.decay_increment
+                self.decay[q] += self.h.decay_increment
+        self.schedule.extend(attempts)
+        self.swaps += len(attempts)
+        ready = []
+        for g in done:
+            del self.front[g]
+            a, b = self.pairs[g]
+            self.partner[a] = self.partner[b] = self.gate_of[a] = self.gate_of[b] = -1
+            self.schedule.append(g)
+            for s in self.successors[g]:
+                self.waiting[s] -= 1
+                if self.waiting[s] == 0:
+                    ready.append(s)
+        self._advance(ready)
+        self.decay = [1.0] * len(self.decay)
+        self._fill_lookahead()
+
+    def _swap(self, p: int, q: int) -> None:
+        a, b = self.p2l[p], self.p2l[q]
+        self.p2l[p], self.p2l[q] = b, a
+        self.l2p[a], self.l2p[b] = q, p
+
+    def _routable(self, qubits: Sequence[int]) -> list[int]:
+        """Front interactions on the virtual qubits now at `qubits` that sit on an edge."""
+        found: list[int] = []
+        for p in qubits:
+            v = self.p2l[p]
+            w = self.partner[v]
+            if w >= 0 and self.dist[p][self.l2p[w]] == 1 and self.gate_of[v] not in found:
+                found.append(self.gate_of[v])
+        return found
+
+    def _best_swap(self) -> Swap:
+        dist, l2p, p2l, partner, ahead = self.dist, self.l2p, self.p2l, self.partner, self.ahead
+        base = 0.0
+        for g in self.front:
+            a, b = self.pairs[g]
+            base += dist[l2p[a]][l2p[b]]
+        for a, b, w in self.ahead_pairs:
+            base += w * dist[l2p[a]][l2p[b]]
+        best, choices, epsilon, decay = float("inf"), [], self.h.epsilon, self.decay
+        for g in self.front:
+            for v in self.pairs[g]:
+                p = l2p[v]
+                dp = dist[p]
+                for q in self.neighbors[p]:
+                    w = p2l[q]
+                    if q < p and partner[w] >= 0:
+                        continue  # the same SWAP is scored from q's side
+                    dq = dist[q]
+                    delta = 0.0
+                    u = partner[v]
+                    if u != w:
+                        delta += dq[l2p[u]] - dp[l2p[u]]
+                    u = partner[w]
+                    if u >= 0 and u != v:
+                        delta += dp[l2p[u]] - dq[l2p[u]]
+                    for u, weight in ahead[v]:
+                        if u != w:
+                            delta += weight * (dq[l2p[u]] - dp[l2p[u]])
+                    for u, weight in ahead[w]:
+                        if u != v:
+                            delta += weight * (dp[l2p[u]] - dq[l2p[u]])
+                    score = (base + delta) * max(decay[p], decay[q])
+                    if score < best - epsilon:
+                        best, choices = score, [(p, q)]
+                    elif score <= best + epsilon:
+                        choices.append((p, q))
+        return choices[0] if len(choices) == 1 else self.rng.choice(choices)
+
+    def _release_valve(self) -> tuple[list[Swap], list[int]]:
+        """SWAPs along a shortest path that join the closest front pair (the heuristic is stuck)."""
+        dist, l2p = self.dist, self.l2p
+        g = min(self.front, key=lambda g: dist[l2p[self.pairs[g][0]]][l2p[self.pairs[g][1]]])
+        a, b = self.pairs[g]
+        path = [l2p[a]]
+        target = l2p[b]
+        while path[-1] != target:
+            here = path[-1]
+            path.append(next(q for q in self.neighbors[here] if dist[q][target] == dist[here][target] - 1))
+        split = len(path) // 2
+        swaps = [(path[i], path[i + 1]) for i in range(split)]
+        swaps += [(path[-1 - i], path[-2 - i]) for i in range(split - 1)]
+        for p, q in swaps:
+            self._swap(p, q)
+        return swaps, self._routable([p for s in swaps for p in s])
