@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from .coupling import Coupling, RoutingError
 from .placement import starting_layout
-from .sabre import Heuristic, Interactions, PassResult, Swap, route_pass
+from .sabre import Heuristic, Interactions, Kind, PassResult, Swap, commutation_blocks, route_pass
 
 DEFAULT_TRIALS = 8
 DEFAULT_ITERATIONS = 2
+LAYOUT_WINDOW = 2000
+"""Interactions the layout search routes per pass; longer circuits are routed in full once per trial."""
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,16 @@ class Routing:
 
 
 def route_circuit(ops: Sequence[Sequence[int]], num_logical: int, device: Coupling, *,
-                  trials: int = DEFAULT_TRIALS, seed: int = 0, iterations: int = DEFAULT_ITERATIONS,
-                  heuristic: Heuristic | None = None) -> Routing:
+                  kinds: Sequence[Sequence[Kind]] | None = None, trials: int = DEFAULT_TRIALS, seed: int = 0,
+                  iterations: int = DEFAULT_ITERATIONS, heuristic: Heuristic | None = None) -> Routing:
     """Route a circuit given as the qubits of each op (1 or 2 of `0..num_logical-1`).
 
     Args:
         ops: per op, the logical qubits it acts on, in program order.
         num_logical: the circuit's number of qubits.
         device: the coupling map.
+        kinds: per op and qubit, "z" / "x" / None (see `commutation_blocks`): ops that commute
+            may be routed in either order. None: keep program order on every qubit.
         trials: starting layouts to try (the identity, then random ones).
         seed: seeds the random layouts and the heuristic's tie-breaks.
         iterations: forward-backward rounds per trial.
@@ -64,59 +68,67 @@ def route_circuit(ops: Sequence[Sequence[int]], num_logical: int, device: Coupli
     two_qubit = [i for i, qubits in enumerate(ops) if len(qubits) == 2]
     if any(len(qubits) > 2 for qubits in ops):
         raise RoutingError("routing handles ops on one or two qubits only; decompose wider gates first")
-    best = best_layout(Interactions.from_pairs([tuple(ops[i]) for i in two_qubit]), device, trials=trials,
-                       seed=seed, iterations=iterations, heuristic=heuristic or Heuristic())
+    blocks = commutation_blocks(ops, kinds)
+    dag = Interactions.from_pairs([tuple(ops[i]) for i in two_qubit], [blocks[i] for i in two_qubit])
+    best = best_layout(dag, device, trials=trials, seed=seed, iterations=iterations,
+                       heuristic=heuristic or Heuristic())
     routed = [s if isinstance(s, tuple) else two_qubit[s] for s in best.schedule]
-    schedule = merge_single_qubit_ops(ops, routed)
+    schedule = merge_single_qubit_ops(ops, blocks, routed)
     return Routing(schedule, best.initial_layout, best.final_layout, best.swaps)
 
 
 def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, iterations: int,
                 heuristic: Heuristic) -> PassResult:
-    """The pass with the fewest SWAPs over `trials` forward-backward searches."""
+    """The pass with the fewest SWAPs over `trials` forward-backward searches.
+
+    A circuit longer than `LAYOUT_WINDOW` interactions searches its layouts on that many
+    first interactions (the initial layout matters most there), then routes the whole
+    circuit once from each trial's layout: the search then costs a bounded amount per trial.
+    """
     rng = random.Random(seed)
-    backward = dag.reversed()
+    window = dag
+    if len(dag.pairs) > LAYOUT_WINDOW:
+        window = Interactions.from_pairs(dag.pairs[:LAYOUT_WINDOW], dag.blocks[:LAYOUT_WINDOW])
+    backward = window.reversed()
     best: PassResult | None = None
     for trial in range(trials):
         layout = starting_layout(trial, dag, device, rng)
         trial_rng = random.Random(rng.getrandbits(64))
         for _ in range(iterations):
-            forward = route_pass(dag, device, layout, trial_rng, heuristic)
+            forward = route_pass(window, device, layout, trial_rng, heuristic)
             back = route_pass(backward, device, forward.final_layout, trial_rng, heuristic)
             layout = back.final_layout
-            for candidate in (forward, back.reversed()):
-                if best is None or candidate.swaps < best.swaps:
-                    best = candidate
-            if best.swaps == 0:
+            candidates = (forward, back.reversed()) if window is dag else ()
+            best = min((best, *candidates), key=lambda c: c.swaps if c is not None else float("inf"))
+            if best is not None and best.swaps == 0:
                 return best
+        if window is not dag:
+            best = min((best, route_pass(dag, device, layout, trial_rng, heuristic)),
+                       key=lambda c: c.swaps if c is not None else float("inf"))
     assert best is not None
     return best
 
 
-def merge_single_qubit_ops(ops: Sequence[Sequence[int]],
+def merge_single_qubit_ops(ops: Sequence[Sequence[int]], blocks: Sequence[tuple[int, ...]],
                            routed: Sequence[int | Swap]) -> tuple[int | Swap, ...]:
-    """`routed` (two-qubit op indices and SWAPs) with every other op placed before the next
-    two-qubit op on its qubit (or at the end): each qubit keeps its program order."""
-    on_qubit: dict[int, list[int]] = {}
+    """`routed` (two-qubit op indices and SWAPs) with the one-qubit ops put back: each goes
+    just before the first two-qubit op on its qubit from its own block or a later one (or at
+    the end), so it follows everything that preceded its block and precedes what follows."""
+    pending: dict[int, list[tuple[int, int]]] = {}
     for i, qubits in enumerate(ops):
-        for q in qubits:
-            on_qubit.setdefault(q, []).append(i)
-    position = dict.fromkeys(on_qubit, 0)
+        if len(qubits) == 1:
+            pending.setdefault(qubits[0], []).append((blocks[i][0], i))
+    start = dict.fromkeys(pending, 0)
     out: list[int | Swap] = []
-
-    def flush(q: int, until: int | None) -> None:
-        queue, k = on_qubit[q], position[q]
-        while k < len(queue) and queue[k] != until:
-            out.append(queue[k])
-            k += 1
-        position[q] = k + 1 if until is not None else k
-
     for item in routed:
         if isinstance(item, int):
-            for q in ops[item]:
-                flush(q, item)
+            for q, block in zip(ops[item], blocks[item]):
+                queue, k = pending.get(q, ()), start.get(q, 0)
+                while k < len(queue) and queue[k][0] <= block:
+                    out.append(queue[k][1])
+                    k += 1
+                start[q] = k
         out.append(item)
-    for q in on_qubit:
-        flush(q, None)
+    for q, queue in pending.items():
+        out.extend(i for _, i in queue[start[q]:])
     return tuple(out)
-

@@ -21,6 +21,7 @@ from ...ir.function import Return
 from ...ir.printer import print_op_in
 from ...ir.quantum import QUBIT_READERS, Alloc, Gate, State, Unitary
 from ..pass_manager import map_functions
+from .commutation import qubit_kinds, scalar_constants
 from .coupling import Edges, RoutingError, coupling, edges_of
 from .layout import DEFAULT_TRIALS, Routing, route_circuit
 
@@ -89,7 +90,9 @@ def route_kernel(fn: Function, graph: CouplingMap, *, trials: int = DEFAULT_TRIA
     if alloc is None:
         return RoutedKernel(fn, (), ())
     n = alloc.wires
-    routing = route_circuit([wires for _, wires in gates], n, device, trials=trials, seed=seed)
+    constants = scalar_constants(fn)
+    routing = route_circuit([wires for _, wires in gates], n, device, trials=trials, seed=seed,
+                            kinds=[qubit_kinds(o, constants) for o, _ in gates])
     initial, final = routing.initial_layout[:n], routing.final_layout[:n]
     if routing.swaps == 0 and device.num_qubits == n and initial == tuple(range(n)):
         return RoutedKernel(fn, initial, final)

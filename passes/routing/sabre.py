@@ -39,31 +39,74 @@ class Heuristic:
     """Scores this close are ties, broken at random."""
 
 
+Kind = str | None
+"""How an op acts on one of its qubits: "z" if it commutes with Pauli Z there (diagonal: a
+control, RZ, CZ), "x" if with Pauli X (a CNOT target, RX), None otherwise."""
+
+
+def commutation_blocks(ops: Sequence[Sequence[int]], kinds: Sequence[Sequence[Kind]] | None = None,
+                       ) -> list[tuple[int, ...]]:
+    """Per op and qubit, the index of its block on that qubit: a block is a maximal run of ops
+    acting on the qubit as "z", or as "x" (an op of kind None is a block of its own).
+
+    Ops in one block commute, and two ops commute when they share blocks on every qubit they
+    share: each is diagonal in the same basis of every shared qubit, so on those qubits they
+    are functions of one set of commuting projectors.
+    """
+    block: dict[int, int] = {}
+    kind: dict[int, Kind] = {}
+    out = []
+    for i, qubits in enumerate(ops):
+        ids = []
+        for q, k in zip(qubits, kinds[i] if kinds is not None else (None,) * len(qubits)):
+            if q not in block:
+                block[q] = 0
+            elif k is None or k != kind[q]:
+                block[q] += 1
+            kind[q] = k
+            ids.append(block[q])
+        out.append(tuple(ids))
+    return out
+
+
 @dataclass(frozen=True)
 class Interactions:
-    """Two-qubit interactions `pairs[g] = (a, b)` on virtual qubits, as a DAG in program order."""
+    """Two-qubit interactions `pairs[g] = (a, b)` on virtual qubits as a DAG: an interaction
+    waits for those of the previous block (with interactions) on each of its qubits."""
 
     pairs: tuple[tuple[int, int], ...]
+    blocks: tuple[tuple[int, int], ...]
     successors: tuple[tuple[int, ...], ...]
     predecessors: tuple[int, ...]
-    """How many earlier interactions share a qubit with each (0 or 1 per qubit)."""
+    """How many interactions each waits for."""
 
     @classmethod
-    def from_pairs(cls, pairs: Sequence[tuple[int, int]]) -> Interactions:
-        last: dict[int, int] = {}
+    def from_pairs(cls, pairs: Sequence[tuple[int, int]],
+                   blocks: Sequence[tuple[int, int]] | None = None) -> Interactions:
+        """The DAG of `pairs` with `blocks` from `commutation_blocks` (default: program order)."""
+        blocks = [(g, g) for g in range(len(pairs))] if blocks is None else blocks
+        previous: dict[int, list[int]] = {}  # per qubit, the interactions of its last closed block
+        current: dict[int, tuple[int, list[int]]] = {}  # per qubit, its open block and interactions
         successors: list[list[int]] = [[] for _ in pairs]
         predecessors = [0] * len(pairs)
-        for g, pair in enumerate(pairs):
-            for before in {last[q] for q in pair if q in last}:
+        for g, (pair, ids) in enumerate(zip(pairs, blocks)):
+            waits: set[int] = set()
+            for q, block in zip(pair, ids):
+                if q not in current or current[q][0] != block:
+                    if q in current:
+                        previous[q] = current[q][1]
+                    current[q] = (block, [])
+                waits.update(previous.get(q, ()))
+                current[q][1].append(g)
+            for before in sorted(waits):
                 successors[before].append(g)
-                predecessors[g] += 1
-            for q in pair:
-                last[q] = g
-        return cls(tuple(tuple(p) for p in pairs), tuple(map(tuple, successors)), tuple(predecessors))
+            predecessors[g] = len(waits)
+        return cls(tuple(tuple(p) for p in pairs), tuple(tuple(b) for b in blocks),
+                   tuple(map(tuple, successors)), tuple(predecessors))
 
     def reversed(self) -> Interactions:
         """The same interactions last to first: routing it backwards is how layouts improve."""
-        return Interactions.from_pairs(self.pairs[::-1])
+        return Interactions.from_pairs(self.pairs[::-1], [(-a, -b) for a, b in self.blocks[::-1]])
 
 
 @dataclass(frozen=True)
@@ -108,14 +151,16 @@ class _Router:
         for v, p in enumerate(layout):
             self.p2l[p] = v
         n = len(layout)
-        self.partner = [-1] * n  # the other virtual qubit of a virtual's front-layer pair
-        self.gate_of = [-1] * n  # and that pair's index
+        # per virtual qubit, (other qubit, interaction) of its front-layer pairs: more than one
+        # when commuting interactions are ready together
+        self.front_on: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self.front: dict[int, None] = {}  # insertion-ordered, so runs are reproducible
         self.ahead: list[list[tuple[int, float]]] = [[] for _ in range(n)]  # lookahead partners per virtual
         self.ahead_pairs: list[tuple[int, int, float]] = []
         self.decay = [1.0] * n
         self.rng, self.h = rng, heuristic
         self.limit = heuristic.attempts_per_qubit * n
+        self.powers = [heuristic.lookahead_decay ** k for k in range(heuristic.lookahead_size)]
         self.schedule: list[int | Swap] = []
         self.swaps = 0
 
@@ -140,36 +185,38 @@ class _Router:
                         ready.append(s)
             else:
                 self.front[g] = None
-                self.partner[a], self.partner[b] = b, a
-                self.gate_of[a] = self.gate_of[b] = g
+                self.front_on[a].append((b, g))
+                self.front_on[b].append((a, g))
 
     def _fill_lookahead(self) -> None:
         """The next `lookahead_size` interactions after the front layer, breadth first; one
         `depth` layers past the front weighs `lookahead_decay ** (depth - 1)` relative to the first."""
+        ahead = self.ahead
         for a, b, _ in self.ahead_pairs:
-            self.ahead[a].clear()
-            self.ahead[b].clear()
-        self.ahead_pairs = []
-        h, pairs, successors, waiting = self.h, self.pairs, self.successors, self.waiting
+            ahead[a] = []
+            ahead[b] = []
+        pairs, successors, waiting, powers = self.pairs, self.successors, self.waiting, self.powers
+        size = len(powers)
         seen: dict[int, int] = {}
-        queue = [(g, 0) for g in self.front]
+        queue = list(self.front)
+        depth = [0] * len(queue)
         found: list[tuple[int, int, float]] = []
         i = 0
-        while i < len(queue) and len(found) < h.lookahead_size:
-            g, depth = queue[i]
-            for s in successors[g]:
-                seen[s] = seen.get(s, 0) + 1
-                if seen[s] == waiting[s]:
+        while i < len(queue) and len(found) < size:
+            for s in successors[queue[i]]:
+                count = seen.get(s, 0) + 1
+                seen[s] = count
+                if count == waiting[s]:
                     a, b = pairs[s]
-                    found.append((a, b, h.lookahead_decay ** depth))
-                    queue.append((s, depth + 1))
+                    found.append((a, b, powers[depth[i]]))
+                    queue.append(s)
+                    depth.append(depth[i] + 1)
             i += 1
-        total = sum(w for _, _, w in found)
-        for a, b, w in found:
-            w *= h.lookahead_weight / total
-            self.ahead[a].append((b, w))
-            self.ahead[b].append((a, w))
-            self.ahead_pairs.append((a, b, w))
+        scale = self.h.lookahead_weight / sum(w for _, _, w in found) if found else 0.0
+        self.ahead_pairs = [(a, b, w * scale) for a, b, w in found]
+        for a, b, w in self.ahead_pairs:
+            ahead[a].append((b, w))
+            ahead[b].append((a, w))
 
     def _route_next(self) -> None:
         """SWAP until some front interaction is on an edge, then execute it."""
@@ -200,7 +247,8 @@ class _Router:
         for g in done:
             del self.front[g]
             a, b = self.pairs[g]
-            self.partner[a] = self.partner[b] = self.gate_of[a] = self.gate_of[b] = -1
+            self.front_on[a].remove((b, g))
+            self.front_on[b].remove((a, g))
             self.schedule.append(g)
             for s in self.successors[g]:
                 self.waiting[s] -= 1
@@ -219,14 +267,13 @@ class _Router:
         """Front interactions on the virtual qubits now at `qubits` that sit on an edge."""
         found: list[int] = []
         for p in qubits:
-            v = self.p2l[p]
-            w = self.partner[v]
-            if w >= 0 and self.dist[p][self.l2p[w]] == 1 and self.gate_of[v] not in found:
-                found.append(self.gate_of[v])
+            for w, g in self.front_on[self.p2l[p]]:
+                if self.dist[p][self.l2p[w]] == 1 and g not in found:
+                    found.append(g)
         return found
 
     def _best_swap(self) -> Swap:
-        dist, l2p, p2l, partner, ahead = self.dist, self.l2p, self.p2l, self.partner, self.ahead
+        dist, l2p, p2l, front_on, ahead = self.dist, self.l2p, self.p2l, self.front_on, self.ahead
         base = 0.0
         for g in self.front:
             a, b = self.pairs[g]
@@ -234,33 +281,32 @@ class _Router:
         for a, b, w in self.ahead_pairs:
             base += w * dist[l2p[a]][l2p[b]]
         best, choices, epsilon, decay = float("inf"), [], self.h.epsilon, self.decay
-        for g in self.front:
-            for v in self.pairs[g]:
-                p = l2p[v]
-                dp = dist[p]
-                for q in self.neighbors[p]:
-                    w = p2l[q]
-                    if q < p and partner[w] >= 0:
-                        continue  # the same SWAP is scored from q's side
-                    dq = dist[q]
-                    delta = 0.0
-                    u = partner[v]
+        for v in dict.fromkeys(v for g in self.front for v in self.pairs[g]):
+            p = l2p[v]
+            dp = dist[p]
+            for q in self.neighbors[p]:
+                w = p2l[q]
+                if q < p and front_on[w]:
+                    continue  # the same SWAP is scored from q's side
+                dq = dist[q]
+                delta = 0.0
+                for u, _ in front_on[v]:
                     if u != w:
                         delta += dq[l2p[u]] - dp[l2p[u]]
-                    u = partner[w]
-                    if u >= 0 and u != v:
+                for u, _ in front_on[w]:
+                    if u != v:
                         delta += dp[l2p[u]] - dq[l2p[u]]
-                    for u, weight in ahead[v]:
-                        if u != w:
-                            delta += weight * (dq[l2p[u]] - dp[l2p[u]])
-                    for u, weight in ahead[w]:
-                        if u != v:
-                            delta += weight * (dp[l2p[u]] - dq[l2p[u]])
-                    score = (base + delta) * max(decay[p], decay[q])
-                    if score < best - epsilon:
-                        best, choices = score, [(p, q)]
-                    elif score <= best + epsilon:
-                        choices.append((p, q))
+                for u, weight in ahead[v]:
+                    if u != w:
+                        delta += weight * (dq[l2p[u]] - dp[l2p[u]])
+                for u, weight in ahead[w]:
+                    if u != v:
+                        delta += weight * (dp[l2p[u]] - dq[l2p[u]])
+                score = (base + delta) * max(decay[p], decay[q])
+                if score < best - epsilon:
+                    best, choices = score, [(p, q)]
+                elif score <= best + epsilon:
+                    choices.append((p, q))
         return choices[0] if len(choices) == 1 else self.rng.choice(choices)
 
     def _release_valve(self) -> tuple[list[Swap], list[int]]:

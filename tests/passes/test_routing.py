@@ -153,6 +153,24 @@ def _two_qubit_ops(fn) -> list:
     return [o for o in fn.body if isinstance(o, (Gate, Unitary)) and len(o.qubits) == 2]
 
 
+def test_route_reorders_commuting_gates_and_keeps_outputs():
+    """A control fanning out twice, RZ and T on the control between (they commute with the
+    CNOTs there): one SWAP on a line instead of two, same outputs."""
+    b = KernelBuilder("k", 4, num_params=1)
+    for w in range(4):
+        b.gate("Hadamard", [w])
+    for t in (1, 2, 3):
+        b.gate("CNOT", [0, t])
+    b.gate("RZ", [0], [b.param(0)])
+    b.gate("T", [0])
+    b.gate("RX", [2], [b.const(0.3)])
+    for t in (1, 2, 3):
+        b.gate("CNOT", [0, t])
+    module = Module("k", (b.build([b.expval(b.obs(["Y0 X1", "Z3"], [0, 1, 2, 3])), b.state()]),))
+    assert route_kernel(module["k"], line(4)).swaps == 1
+    check_routed(module, np.array([0.7]), line(4))
+
+
 def test_route_pass_on_a_qjit_module_with_host_code():
     @kt.qjit(wires=4)
     def circuit(x):

@@ -26,6 +26,7 @@ from kettle.passes.routing import (
     route_circuit,
 )
 from kettle.passes.routing.coupling import distance_matrix
+from kettle.passes.routing.sabre import commutation_blocks
 
 
 def replay(ops, routing, device) -> int:
@@ -93,6 +94,23 @@ def test_route_circuit_triangle_on_a_line_needs_exactly_one_swap():
     ops = [(0, 1), (1, 2), (0, 2)]
     routing = route_circuit(ops, 3, coupling(line(3)))
     assert replay(ops, routing, coupling(line(3))) == 1
+
+
+def test_route_circuit_commuting_gates_may_be_reordered_to_save_swaps():
+    """A control fanning out to three targets twice, with an RZ on the control between: all
+    six CNOTs commute, so one SWAP suffices on a line; in program order it takes two."""
+    ops = [(0, 1), (0, 2), (0, 3), (0,), (0, 1), (0, 2), (0, 3)]
+    kinds = [("z", "x")] * 3 + [("z",)] + [("z", "x")] * 3
+    device = coupling(line(4))
+    assert replay(ops, route_circuit(ops, 4, device), device) == 2
+    assert route_circuit(ops, 4, device, kinds=kinds).swaps == 1
+
+
+def test_commutation_blocks_split_runs_by_kind():
+    ops = [(0, 1), (0,), (0, 2), (0,), (1, 0), (0, 1)]
+    kinds = [("z", "x"), ("z",), ("z", "x"), (None,), ("x", "x"), ("z", None)]
+    assert commutation_blocks(ops, kinds) == [(0, 0), (0,), (0, 0), (1,), (0, 2), (3, 1)]
+    assert commutation_blocks(ops) == [(0, 0), (1,), (2, 0), (3,), (1, 4), (5, 2)]
 
 
 def test_route_circuit_same_seed_same_routing_and_trials_never_worse():
