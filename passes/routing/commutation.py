@@ -20,7 +20,7 @@ from ...ir.function import Function
 from ...ir.gates import PX, PZ, controlled_matrix, kron
 from ...ir.quantum import Gate
 from ...ir.types import F64
-from .sabre import Kind
+from .interactions import Kind
 
 GENERIC_POINTS = ((0.6180339887, 1.4142135624, 2.7182818285), (-1.1102230246, 0.3183098862, 0.9189385332))
 """Parameter values standing for "any": a parametric gate commutes with Z (or X) for every

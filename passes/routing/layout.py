@@ -15,13 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .coupling import Coupling, RoutingError
+from .interactions import Interactions, Kind, commutation_blocks
 from .placement import starting_layout
-from .sabre import Heuristic, Interactions, Kind, PassResult, Swap, commutation_blocks, route_pass
+from .sabre import Heuristic, PassResult, Swap, route_pass
 
 DEFAULT_TRIALS = 8
 DEFAULT_ITERATIONS = 2
-LAYOUT_WINDOW = 2000
-"""Interactions the layout search routes per pass; longer circuits are routed in full once per trial."""
+LAYOUT_WINDOW = 1000
+"""Interactions the layout search routes per pass; longer circuits are routed whole only from
+the `WHOLE_ROUTES` most promising layouts."""
+WHOLE_ROUTES = 2
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,17 @@ def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, 
     """The pass with the fewest SWAPs over `trials` forward-backward searches.
 
     A circuit longer than `LAYOUT_WINDOW` interactions searches its layouts on that many
-    first interactions (the initial layout matters most there), then routes the whole
-    circuit once from each trial's layout: the search then costs a bounded amount per trial.
+    first interactions (the initial layout matters most there) and routes the whole circuit
+    only from the `WHOLE_ROUTES` layouts whose window needed the fewest SWAPs: the search
+    then costs a bounded amount per trial, whatever the circuit's length.
     """
     rng = random.Random(seed)
+    windowed = len(dag.pairs) > LAYOUT_WINDOW
     window = dag
-    if len(dag.pairs) > LAYOUT_WINDOW:
+    if windowed:
         window = Interactions.from_pairs(dag.pairs[:LAYOUT_WINDOW], dag.blocks[:LAYOUT_WINDOW])
     backward = window.reversed()
-    best: PassResult | None = None
+    candidates: list[PassResult] = []
     for trial in range(trials):
         layout = starting_layout(trial, dag, device, rng)
         trial_rng = random.Random(rng.getrandbits(64))
@@ -98,15 +103,15 @@ def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, 
             forward = route_pass(window, device, layout, trial_rng, heuristic)
             back = route_pass(backward, device, forward.final_layout, trial_rng, heuristic)
             layout = back.final_layout
-            candidates = (forward, back.reversed()) if window is dag else ()
-            best = min((best, *candidates), key=lambda c: c.swaps if c is not None else float("inf"))
-            if best is not None and best.swaps == 0:
-                return best
-        if window is not dag:
-            best = min((best, route_pass(dag, device, layout, trial_rng, heuristic)),
-                       key=lambda c: c.swaps if c is not None else float("inf"))
-    assert best is not None
-    return best
+            candidates += [forward, back.reversed()]
+            if not windowed and min(forward.swaps, back.swaps) == 0:
+                return min(candidates[-2:], key=lambda c: c.swaps)
+    candidates.sort(key=lambda c: c.swaps)
+    if not windowed:
+        return candidates[0]
+    whole = [route_pass(dag, device, c.initial_layout, random.Random(rng.getrandbits(64)), heuristic)
+             for c in candidates[:WHOLE_ROUTES]]
+    return min(whole, key=lambda c: c.swaps)
 
 
 def merge_single_qubit_ops(ops: Sequence[Sequence[int]], blocks: Sequence[tuple[int, ...]],

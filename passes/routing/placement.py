@@ -12,7 +12,7 @@ import random
 from collections import Counter
 
 from .coupling import Coupling
-from .sabre import Interactions
+from .interactions import Interactions
 
 
 def starting_layout(trial: int, dag: Interactions, device: Coupling, rng: random.Random) -> list[int]:

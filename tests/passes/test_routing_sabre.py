@@ -21,12 +21,13 @@ from kettle.passes.routing import (
     edges_of,
     grid,
     heavy_hex,
+    layout,
     line,
     ring,
     route_circuit,
 )
 from kettle.passes.routing.coupling import distance_matrix
-from kettle.passes.routing.sabre import commutation_blocks
+from kettle.passes.routing.interactions import commutation_blocks
 
 
 def replay(ops, routing, device) -> int:
@@ -129,6 +130,15 @@ def test_route_circuit_release_valve_still_routes_correctly():
     device = coupling(grid(3, 3))
     impatient = Heuristic(attempts_per_qubit=0)
     replay(ops, route_circuit(ops, 9, device, trials=2, heuristic=impatient), device)
+
+
+def test_route_circuit_long_circuits_search_a_window_then_route_whole(monkeypatch):
+    monkeypatch.setattr(layout, "LAYOUT_WINDOW", 40)
+    rng = random.Random(5)
+    ops = random_ops(rng, 7, 300)
+    device = coupling(heavy_hex(3))
+    routing = route_circuit(ops, 7, device, trials=3)
+    assert replay(ops, routing, device) == routing.swaps > 0
 
 
 def test_route_circuit_errors_name_the_problem():
