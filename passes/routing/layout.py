@@ -1,11 +1,12 @@
 """Layout search and the full schedule: SABRE's forward-backward passes from several starting
 layouts, keeping the routing with the fewest SWAPs, then single-qubit ops put back in place.
 
-Each trial starts from a layout (the identity first, then random ones) and routes the circuit
-forwards and backwards in turn, each pass starting where the last one ended: a circuit's
-final layout is a good initial layout for its reverse, so the layout settles where the
-early interactions are cheap. Every pass is itself a complete routing (a backward one read
-in reverse), so every pass is a candidate, and a trial stops as soon as one needs no SWAP.
+Each trial starts from a layout (the identity, a greedy placement, then random compact ones)
+and routes the circuit forwards and backwards in turn, each pass starting where the last one
+ended: a circuit's final layout is a good initial layout for its reverse, so the layout
+settles where the early interactions are cheap. Every pass is itself a complete routing (a
+backward one read in reverse), so every pass is a candidate, and the search stops as soon as
+one needs no SWAP.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .interactions import Interactions, Kind, commutation_blocks
 from .placement import starting_layout
 from .sabre import Heuristic, PassResult, Swap, route_pass
 
-DEFAULT_TRIALS = 8
+DEFAULT_TRIALS = 12
 DEFAULT_ITERATIONS = 2
 LAYOUT_WINDOW = 1000
 """Interactions the layout search routes per pass; longer circuits are routed whole only from
@@ -54,7 +55,9 @@ def route_circuit(ops: Sequence[Sequence[int]], num_logical: int, device: Coupli
         device: the coupling map.
         kinds: per op and qubit, "z" / "x" / None (see `commutation_blocks`): ops that commute
             may be routed in either order. None: keep program order on every qubit.
-        trials: starting layouts to try (the identity, then random ones).
+        trials: forward-backward searches to run: from the identity layout, a greedy one, then
+            random compact ones; when some ops commute, each layout is tried twice, with the
+            commutation-aware order and with program order (neither is always better).
         seed: seeds the random layouts and the heuristic's tie-breaks.
         iterations: forward-backward rounds per trial.
         heuristic: the SWAP score's weights (default: `Heuristic()`).
@@ -72,17 +75,23 @@ def route_circuit(ops: Sequence[Sequence[int]], num_logical: int, device: Coupli
     if any(len(qubits) > 2 for qubits in ops):
         raise RoutingError("routing handles ops on one or two qubits only; decompose wider gates first")
     blocks = commutation_blocks(ops, kinds)
-    dag = Interactions.from_pairs([tuple(ops[i]) for i in two_qubit], [blocks[i] for i in two_qubit])
-    best = best_layout(dag, device, trials=trials, seed=seed, iterations=iterations,
+    pairs = [tuple(ops[i]) for i in two_qubit]
+    dags = [Interactions.from_pairs(pairs, [blocks[i] for i in two_qubit])]
+    in_order = Interactions.from_pairs(pairs)
+    if in_order.successors != dags[0].successors:
+        dags.append(in_order)  # commuting freely is not always better: try both
+    best = best_layout(dags, device, trials=trials, seed=seed, iterations=iterations,
                        heuristic=heuristic or Heuristic())
     routed = [s if isinstance(s, tuple) else two_qubit[s] for s in best.schedule]
     schedule = merge_single_qubit_ops(ops, blocks, routed)
     return Routing(schedule, best.initial_layout, best.final_layout, best.swaps)
 
 
-def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, iterations: int,
+def best_layout(dags: Sequence[Interactions], device: Coupling, *, trials: int, seed: int, iterations: int,
                 heuristic: Heuristic) -> PassResult:
-    """The pass with the fewest SWAPs over `trials` forward-backward searches.
+    """The pass with the fewest SWAPs over `trials` forward-backward searches: trial t routes
+    `dags[t % len(dags)]` (the same interactions, ordered with or without commutation) from
+    starting layout `t // len(dags)`.
 
     A circuit longer than `LAYOUT_WINDOW` interactions searches its layouts on that many
     first interactions (the initial layout matters most there) and routes the whole circuit
@@ -90,27 +99,27 @@ def best_layout(dag: Interactions, device: Coupling, *, trials: int, seed: int, 
     then costs a bounded amount per trial, whatever the circuit's length.
     """
     rng = random.Random(seed)
-    windowed = len(dag.pairs) > LAYOUT_WINDOW
-    window = dag
-    if windowed:
-        window = Interactions.from_pairs(dag.pairs[:LAYOUT_WINDOW], dag.blocks[:LAYOUT_WINDOW])
-    backward = window.reversed()
-    candidates: list[PassResult] = []
+    windowed = len(dags[0].pairs) > LAYOUT_WINDOW
+    windows = [Interactions.from_pairs(d.pairs[:LAYOUT_WINDOW], d.blocks[:LAYOUT_WINDOW]) if windowed else d
+               for d in dags]
+    backwards = [w.reversed() for w in windows]
+    candidates: list[tuple[int, PassResult]] = []
     for trial in range(trials):
-        layout = starting_layout(trial, dag, device, rng)
+        variant = trial % len(dags)
+        layout = starting_layout(trial // len(dags), dags[0], device, rng)
         trial_rng = random.Random(rng.getrandbits(64))
         for _ in range(iterations):
-            forward = route_pass(window, device, layout, trial_rng, heuristic)
-            back = route_pass(backward, device, forward.final_layout, trial_rng, heuristic)
+            forward = route_pass(windows[variant], device, layout, trial_rng, heuristic)
+            back = route_pass(backwards[variant], device, forward.final_layout, trial_rng, heuristic)
             layout = back.final_layout
-            candidates += [forward, back.reversed()]
+            candidates += [(variant, forward), (variant, back.reversed())]
             if not windowed and min(forward.swaps, back.swaps) == 0:
-                return min(candidates[-2:], key=lambda c: c.swaps)
-    candidates.sort(key=lambda c: c.swaps)
+                return min((c for _, c in candidates[-2:]), key=lambda c: c.swaps)
+    candidates.sort(key=lambda c: c[1].swaps)
     if not windowed:
-        return candidates[0]
-    whole = [route_pass(dag, device, c.initial_layout, random.Random(rng.getrandbits(64)), heuristic)
-             for c in candidates[:WHOLE_ROUTES]]
+        return candidates[0][1]
+    whole = [route_pass(dags[v], device, c.initial_layout, random.Random(rng.getrandbits(64)), heuristic)
+             for v, c in candidates[:WHOLE_ROUTES]]
     return min(whole, key=lambda c: c.swaps)
 
 
