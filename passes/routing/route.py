@@ -4,7 +4,8 @@ every two-qubit gate acts on a coupling edge.
 The routed kernel allocates one qubit per physical qubit (alloc result k is physical qubit
 k) and its SWAPs are `q.gate "SWAP"`. Since qubits are SSA values, a measurement simply
 reads the value that holds its logical qubit at the end, wherever the SWAPs moved it: the
-kernel's outputs (probs over the same wires, in the same order) do not change.
+kernel's outputs (probs over the same wires, in the same order) do not change. Gates that
+commute (CNOTs sharing a control, an RZ beside a control) may come out in another order.
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ class RoutedKernel:
 @dataclass(frozen=True)
 class Route:
     """Route every kernel onto `coupling_map` (edges, or a networkx graph; kept as a sorted
-    edge tuple), keeping the fewest SWAPs over `trials` layout searches seeded by `seed`."""
+    edge tuple), keeping the fewest SWAPs over `trials` layout searches seeded by `seed`.
+
+    Host functions are untouched and every kernel keeps its signature; use `route_kernel`
+    to learn where the wires were placed.
+    """
 
     coupling_map: Edges = ()
     trials: int = DEFAULT_TRIALS
