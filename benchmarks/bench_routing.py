@@ -266,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=None, help="kettle's layout trials (default: route's)")
     parser.add_argument("--only", default="", help="only circuits whose path contains this")
-    parser.add_argument("--verbose", action="store_true", help="print one row per circuit")
+    parser.add_argument("--verbose", action="store_true", help="print one row per circuit (not recorded)")
     parser.add_argument("--check", action="store_true",
                         help="compare probabilities on the line for <= 10 qubits")
     parser.add_argument("--record", action="store_true", help="append the summary to benchmarks/RESULTS.md")
@@ -287,10 +287,9 @@ def main() -> None:
         rows.append(measured)
         if args.verbose:
             print(per_circuit([measured]).splitlines()[-1], flush=True)
-    text = summary(rows, trials, skipped)
     if args.verbose:
-        text += "\n\n" + per_circuit(rows)
-    report("routing vs Qiskit O3 (bench_routing.py)", text, args.record)
+        print("\n" + per_circuit(rows) + "\n")
+    report("routing vs Qiskit O3 (bench_routing.py)", summary(rows, trials, skipped), args.record)
 
 
 if __name__ == "__main__":
