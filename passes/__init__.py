@@ -9,9 +9,10 @@ from .decompose import Decompose
 from .fold_tensors import FoldTensors
 from .pass_manager import Pass, PassManager
 from .resynthesize_1q import Resynthesize1Q
+from .routing import Route
 
 PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP,
-                                                 Decompose, Resynthesize1Q)}
+                                                 Decompose, Resynthesize1Q, Route)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:
