@@ -41,7 +41,7 @@ class QasmProgram:
     bindings: tuple[dict[str, float], ...]
     kernel: Function
     measured: tuple[int, ...]
-    """Classical bit `c[i]` holds wire `measured[i]`."""
+    """Bit `c[i]` is logical wire i, measured on qubit `measured[i]` (physical after routing)."""
 
 
 class QasmBatch:
@@ -57,7 +57,6 @@ class QasmBatch:
         self.programs = programs
         self._replay = replay
         self._slots = slots
-        self._measured = [p.measured for p in programs for _ in p.bindings]
 
     def __len__(self) -> int:
         return sum(len(p.bindings) for p in self.programs)
@@ -86,8 +85,7 @@ class QasmBatch:
         results = []
         for _, plan, kernel, call_args, runs in self._slots:
             coefficients = classical_values(kernel, call_args)
-            group_counts = [_by_wire(counts[r], self._measured[r]) for r in runs]
-            results.append(plan.rebuild(group_counts, coefficients))
+            results.append(plan.rebuild([counts[r] for r in runs], coefficients))
         return self._replay(results)
 
 
@@ -201,19 +199,3 @@ def _emit(kernel: Function, target: Target) -> QasmExport:
 
     module = target.prepare(Module(kernel.name, (kernel,)))
     return emit_kernel(module[kernel.name], target, parametric=True)
-
-
-def _by_wire(counts: Mapping[str, float], measured: Sequence[int]) -> dict[str, float]:
-    """Counts keyed by wire order (character w = wire w) from keys in classical-bit order."""
-    if list(measured) == list(range(len(measured))):
-        return dict(counts)
-    out: dict[str, float] = {}
-    for key, n in counts.items():
-        bits = key.replace(" ", "")
-        if len(bits) != len(measured):
-            raise KettleError(f"counts key {key!r} is not a string of {len(measured)} bits (c[0] leftmost)")
-        ordered = [""] * len(measured)
-        for i, w in enumerate(measured):
-            ordered[w] = bits[i]
-        out["".join(ordered)] = out.get("".join(ordered), 0) + n
-    return out

@@ -41,7 +41,8 @@ class QasmExport:
             for this call (what Braket's `OpenQASMProgram(inputs=...)` and Qiskit's
             `assign_parameters` take); else empty.
         slots: each `input` parameter's kernel argument and element.
-        measured: bit `c[i]` holds logical wire `measured[i]` (empty without `measure`).
+        measured: bit `c[i]` is read from qubit `measured[i]` (a physical qubit once routed), in
+            the order of the measurement's operands (empty without `measure`).
     """
 
     program: ast.Program

@@ -3,7 +3,9 @@
 Built in: "generic" (stdgates.inc, `gate` definitions for the rest), "braket" (Amazon
 Braket's gate names, result pragmas) and "ibm" (basis rz, sx, x, cx on physical qubits
 `$k`, a heavy-hex coupling map unless one is given). `Target.prepare` is the one hook
-where a target's compile pipeline (decompose -> route -> resynthesize) runs.
+where a target's compile pipeline (decompose -> route -> resynthesize) runs; a target owns
+its pipeline, so this module is the backend that imports passes/ (and the routing
+package's coupling maps: one heavy-hex generator, numbered as Qiskit's).
 """
 
 from __future__ import annotations
@@ -13,40 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...ir import ALIASES, GATES, Module, QasmError
+from ...passes.routing.coupling import heavy_hex
 from .dialects import DIALECTS, Dialect
 
 IBM_BASIS = ("rz", "sx", "x", "cx")
 IBM_HEAVY_HEX_DISTANCE = 7
 """The default "ibm" coupling map: heavy_hex(7), 115 qubits (the size class of IBM's Eagle)."""
-
-
-def heavy_hex(distance: int) -> tuple[tuple[int, int], ...]:
-    """The edges of a heavy-hex lattice of odd code distance `distance`, as Qiskit's
-    `CouplingMap.from_heavy_hex(distance)` (the same graph; qubits numbered row by row here).
-
-    Rows of `2 d - 1` qubits are paths; the `(d + 1) / 2` bridge qubits between rows r and
-    r + 1 sit at columns 0, 3, 7, 11, ... (even r) or 1, 5, 9, ..., 2 d - 2 (odd r).
-
-    Raises:
-        QasmError: a distance that is not an odd integer >= 3.
-    """
-    if isinstance(distance, bool) or not isinstance(distance, int) or distance < 3 or distance % 2 == 0:
-        raise QasmError(f"heavy_hex(distance) takes an odd integer >= 3, got {distance!r}")
-    width = 2 * distance - 1
-    rows: list[int] = []
-    bridges: list[list[tuple[int, int]]] = []  # per gap: (column, bridge qubit)
-    next_id = 0
-    for r in range(distance):
-        rows.append(next_id)
-        next_id += width
-        if r < distance - 1:
-            columns = [0, *range(3, width, 4)] if r % 2 == 0 else [*range(1, width - 1, 4), width - 1]
-            bridges.append([(c, next_id + i) for i, c in enumerate(columns)])
-            next_id += len(columns)
-    edges = [(start + c, start + c + 1) for start in rows for c in range(width - 1)]
-    for r, gap in enumerate(bridges):
-        edges += [e for c, b in gap for e in ((rows[r] + c, b), (b, rows[r + 1] + c))]
-    return tuple(sorted(edges))
 
 
 @dataclass(frozen=True)
@@ -111,20 +85,15 @@ class Target:
         """Compile `module` for this target before it is emitted: THE pipeline hook.
 
         Targets with a basis run decompose -> route (when there is a coupling map) ->
-        single-qubit resynthesis. Until those passes exist in this checkout, nothing runs
-        and the emitter reports any gate outside the basis or off the coupling map.
+        single-qubit resynthesis, verified after each pass.
         """
         if self.basis_gates is None:
             return module
-        try:  # the one place a backend reaches passes/: a target owns its pipeline
-            from ...passes import PassManager
-            from ...passes.decompose import Decompose
-            from ...passes.resynthesize_1q import Resynthesize1Q
-            from ...passes.routing import Route
-        except ModuleNotFoundError as exc:  # not landed yet; a broken pass module still raises
-            if exc.name is None or ".passes." not in exc.name:
-                raise
-            return module
+        from ...passes import PassManager
+        from ...passes.decompose import Decompose
+        from ...passes.resynthesize_1q import Resynthesize1Q
+        from ...passes.routing import Route
+
         basis = tuple(sorted(self.basis_gates))
         passes = [Decompose(basis=basis)]
         if self.coupling_map is not None:

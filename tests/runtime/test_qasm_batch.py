@@ -139,3 +139,10 @@ def _leaves(x):
     if isinstance(x, (tuple, list)):
         return [leaf for item in x for leaf in _leaves(item)]
     return [np.asarray(x)]
+
+
+def test_batch_for_an_ibm_device_runs_routed_programs():
+    target = kt.Target("ibm", coupling_map=[(0, 1), (1, 2), (2, 3)])
+    batch = kt.to_qasm_batch(kt.grad(cost), W, target=target)
+    assert all("$" in p.qasm and "rz(" in p.qasm and " ry(" not in p.qasm for p in batch.programs)
+    np.testing.assert_allclose(batch.postprocess(run_batch(batch)), kt.grad(cost)(W), atol=1e-10)
