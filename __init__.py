@@ -23,6 +23,7 @@ from .frontend import (
     counts,
     ctrl,
     expval,
+    from_qasm,
     grad,
     jacobian,
     probs,
@@ -62,4 +63,5 @@ __all__ = [
     "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
     "jacobian",
     "parse_module", "probs", "qjit", "sample", "specs", "state", "value_and_grad", "var", "verify",
+    "from_qasm",
 ]

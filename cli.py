@@ -1,4 +1,5 @@
-"""The `kettle` command line: `kettle demo`, `kettle opt` and `kettle cache` (also `python -m kettle ...`)."""
+"""The `kettle` command line: `kettle demo`, `kettle opt`, `kettle run` and `kettle cache` (also
+`python -m kettle ...`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     opt.add_argument("--passes", default="", help="comma-separated pass names, e.g. dce")
     opt.add_argument("--print-after-all", action="store_true", help="print the IR after each pass")
 
+    run = commands.add_parser("run", help="simulate an OpenQASM 2/3 program; print the probabilities "
+                                          "(or counts) of its measured bits")
+    run.add_argument("program", help="OpenQASM file ('-' for stdin)")
+    run.add_argument("--shots", type=_positive_int, default=None,
+                     help="sample this many shots and print counts (default: exact probabilities)")
+    run.add_argument("--seed", type=_seed, default=None, help="seed of the sampler (with --shots)")
+    run.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                     help="the value of an `input` of the program (repeat for several)")
+    run.add_argument("-I", "--include-path", action="append", default=[], metavar="DIR",
+                     help="a folder to search for include files (repeat for several)")
+
     cache = commands.add_parser("cache", help="the disk cache of compiled numba kernels")
     cache.add_argument("action", choices=("info", "clear"),
                        help="info: where it is, whether it is used, its size; clear: delete its files")
@@ -40,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             run_demo(steps=args.steps, points=args.points, method=args.method, show_ir=args.show_ir)
         elif args.command == "cache":
             run_cache(args.action)
+        elif args.command == "run":
+            run_qasm(args.program, args.shots, args.seed, args.input, args.include_path)
         else:
             run_opt(args.file, args.passes, args.print_after_all)
     except KettleError as exc:
@@ -52,6 +66,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
     return value
 
 
@@ -68,6 +89,70 @@ def run_opt(path: str, pipeline: str, print_after_all: bool) -> None:
     text = read_source(path)
     result = PassManager(passes, print_after_all=print_after_all).run(parse_module(text))
     print(result, end="")
+
+
+def run_qasm(path: str, shots: int | None, seed: int | None, inputs: list[str],
+             include_path: list[str]) -> None:
+    """Import the OpenQASM program in `path`, simulate it and print a `bitstring value` table:
+    the probabilities (or, with `shots`, the counts) of its measured bits in bit order, first
+    bit leftmost; of all its wires when it measures none. Only nonzero rows, sorted.
+
+    Raises:
+        KettleError: an unreadable file, a program kettle cannot import (QasmError, with
+            its line and column), a missing or malformed --input.
+    """
+    import kettle as kt
+
+    text = read_source(path)
+    qfn = kt.from_qasm(text, include_path) if path == "-" else kt.from_qasm(Path(path), include_path)
+    if qfn.num_wires == 0:
+        raise kt.KettleError(f"{path} declares no qubits: there is nothing to simulate")
+    args = _qasm_inputs(qfn, inputs)
+    bits = qfn.measured or tuple(range(qfn.num_wires))
+    wires = sorted(set(bits))
+
+    @kt.qjit(wires=qfn.num_wires, shots=shots, seed=seed)
+    def circuit(*values):
+        qfn(*values)
+        return kt.counts(wires=wires) if shots else kt.probs(wires=wires)
+
+    result = circuit(*args)
+    table: dict[str, float] = {}
+    outcomes = result.items() if shots else ((format(i, f"0{len(wires)}b"), p) for i, p in enumerate(result))
+    for outcome, value in outcomes:
+        key = "".join(outcome[wires.index(w)] for w in bits)
+        table[key] = table.get(key, 0) + value
+    print(f"bitstring {'counts' if shots else 'probability'}")
+    for key in sorted(table):
+        if table[key] > 1e-12:
+            print(f"{key} {table[key] if shots else format(float(table[key]), '.12g')}")
+
+
+def _qasm_inputs(qfn, assignments: list[str]) -> list:
+    """The program's input values, in declaration order, from NAME=VALUE strings."""
+    from .ir import KettleError
+
+    values: dict[str, object] = {}
+    static = qfn.program.static_inputs
+    for item in assignments:
+        name, sep, text = item.partition("=")
+        if not sep or name not in qfn.inputs:
+            raise KettleError(f"--input {item!r}: write NAME=VALUE with NAME one of the program's "
+                              f"inputs {list(qfn.inputs)}")
+        try:
+            if name in static:
+                values[name] = {"true": 1, "false": 0}.get(text.lower(), None)
+                values[name] = int(text, 0) if values[name] is None else values[name]
+            else:
+                values[name] = float(text)
+        except ValueError:
+            kind = static.get(name, "float")
+            raise KettleError(f"--input {item!r}: {text!r} is not a valid {kind}") from None
+    missing = [n for n in qfn.inputs if n not in values]
+    if missing:
+        raise KettleError(f"the program needs --input {missing[0]}=VALUE (its inputs: "
+                          f"{', '.join(qfn.inputs)})")
+    return [values[n] for n in qfn.inputs]
 
 
 def run_cache(action: str) -> None:

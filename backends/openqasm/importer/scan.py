@@ -1,0 +1,425 @@
+"""A fast path to the AST for straight-line OpenQASM, with openqasm3's parser for the rest.
+
+The ANTLR parser costs about 0.6 ms per gate statement, a minute for 1e5 gates. Most
+statements of large programs are simple: declarations, `name(params) q[i], q[j];`,
+`measure`, `barrier`, `include`. Each of those is read with a regular expression into the
+AST node the parser would build; every other statement (and any run of them) goes to
+`parse_chunk`, which places its nodes at their line and column in the file. A statement
+the expressions do not fully recognise simply takes the slow path, so the result is the
+parser's AST either way (the tests compare the imported programs on the whole corpus).
+"""
+
+from __future__ import annotations
+
+import re
+
+from openqasm3 import ast
+
+from ....ir import QasmError
+from .expressions import ARITHMETIC, CONSTANTS
+from .parse import Source, parse_chunk
+
+_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_ID = r"[A-Za-z_][A-Za-z_0-9]*"
+_QARG = rf"(?:\$\d+|{_ID}(?:\s*\[\s*\d+\s*\])?)"
+_QARGS = rf"{_QARG}(?:\s*,\s*{_QARG})*"
+_WORD = re.compile(_ID)
+_GATE = re.compile(rf"(?P<name>{_ID})\s*(?:\((?P<params>[^;{{}}\[\]]*)\)\s*|\s+)(?P<args>{_QARGS})\s*;")
+_QUBITS = re.compile(rf"(?:qreg\s+(?P<reg>{_ID})\s*\[\s*(?P<regsize>\d+)\s*\]"
+                     rf"|qubit\s*(?:\[\s*(?P<size>\d+)\s*\])?\s+(?P<name>{_ID}))\s*;")
+_BITS = re.compile(rf"(?:creg\s+(?P<reg>{_ID})\s*\[\s*(?P<regsize>\d+)\s*\]"
+                   rf"|bit\s*(?:\[\s*(?P<size>\d+)\s*\])?\s+(?P<name>{_ID}))\s*;")
+_MEASURE_ARROW = re.compile(rf"measure\s+(?P<q>{_QARG})\s*->\s*(?P<c>{_QARG})\s*;")
+_MEASURE_ASSIGN = re.compile(rf"(?P<c>{_QARG})\s*=\s*measure\s+(?P<q>{_QARG})\s*;")
+_BARRIER = re.compile(rf"barrier\s+(?P<args>{_QARGS})\s*;")
+_INCLUDE = re.compile(r"""include\s+(?:"(?P<a>[^"\n]*)"|'(?P<b>[^'\n]*)')\s*;""")
+_VERSION = re.compile(r"OPENQASM\s+(?P<v>[0-9]+(?:\.[0-9]+)?)\s*;")
+_QARG_PARTS = re.compile(r"(?P<name>\$\d+|[A-Za-z_][A-Za-z_0-9]*)(?:\s*\[\s*(?P<index>\d+)\s*\])?")
+_TOKEN = re.compile(r"\s*(?:(?P<num>(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?)"
+                    r"|(?P<id>[A-Za-z_][A-Za-z_0-9]*)|(?P<op>\*\*|[-*/+(),]))")
+_SCAN = re.compile(r"""//[^\n]*|/\*.*?\*/|"[^"\n]*"|'[^'\n]*'|[;{}]""", re.S)
+_ELSE = re.compile(r"else\b")
+KEYWORDS = frozenset("""
+    OPENQASM include qreg creg qubit bit measure reset barrier gate opaque if else for while in
+    def return let const input output ctrl negctrl inv pow gphase box delay defcal cal
+    defcalgrammar extern switch case default break continue end int uint float angle bool
+    complex duration stretch array void readonly mutable durationof sizeof true false U
+""".split()) - {"U"}
+
+
+def parse_program(source: Source, fast: bool = True) -> ast.Program:
+    """The AST of a whole file: straight-line statements read directly when `fast`.
+
+    Raises:
+        QasmError: a syntax error (with line and column), or an `opaque` declaration.
+    """
+    try:
+        if not fast:
+            return parse_chunk(source)
+        return _Scanner(source).program()
+    except QasmError as exc:
+        raise _opaque(source, exc) or exc from None
+
+
+def _opaque(source: Source, exc: QasmError) -> QasmError | None:
+    """An `opaque` declaration (OpenQASM 2), which the OpenQASM 3 grammar cannot read."""
+    for number, line in enumerate(source.lines[:exc.line or len(source.lines)], 1):
+        if re.match(r"\s*opaque\b", line):
+            name = re.match(r"\s*opaque\s+(\w*)", line)
+            return source.error(
+                f"opaque gate '{name[1] if name else ''}' is not supported: an opaque gate has no "
+                f"definition kettle could simulate; define it with a `gate` body instead",
+                number, len(line) - len(line.lstrip()))
+    return None
+
+
+class _Scanner:
+    def __init__(self, source: Source):
+        self.source = source
+        self.text = source.text
+        self.line = 1
+        self.line_pos = 0  # offset where the current line starts (for columns)
+        self.counted = 0  # offset up to which newlines are counted
+
+    def program(self) -> ast.Program:
+        text, n = self.text, len(self.text)
+        statements: list = []
+        version = None
+        pos = _SKIP.match(text, 0).end()
+        header = _VERSION.match(text, pos)
+        if header:
+            version = header["v"]
+            pos = _SKIP.match(text, header.end()).end()
+        slow_start = slow_end = -1
+        while pos < n:
+            node, end = self.fast_statement(pos)
+            if node is None:
+                end = self.statement_end(pos)
+                slow_start = pos if slow_start < 0 else slow_start
+                slow_end = end
+            else:
+                if slow_start >= 0:
+                    chunk = parse_chunk(self.source, slow_start, slow_end)
+                    version = version or chunk.version
+                    statements.extend(chunk.statements)
+                    slow_start = -1
+                statements.append(node)
+            pos = _SKIP.match(text, end).end()
+        if slow_start >= 0:
+            chunk = parse_chunk(self.source, slow_start, slow_end)
+            version = version or chunk.version
+            statements.extend(chunk.statements)
+        return ast.Program(statements=statements, version=version)
+
+    def statement_end(self, pos: int) -> int:
+        """Where the statement starting at `pos` ends (after its `;` or closing brace, and
+        after any `else` branch); the end of the text if it never does."""
+        text = self.text
+        if text.startswith("#pragma", pos) or text.startswith("@", pos):
+            newline = text.find("\n", pos)
+            end = len(text) if newline < 0 else newline
+            if text[pos] == "@":  # an annotation belongs to the statement that follows it
+                return self.statement_end(_SKIP.match(text, end).end())
+            return end
+        depth = 0
+        for match in _SCAN.finditer(text, pos):
+            token = match.group()
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth -= 1
+                if depth <= 0:
+                    return self._after_else(match.end())
+            elif token == ";" and depth == 0:
+                return self._after_else(match.end())
+        return len(text)
+
+    def _after_else(self, end: int) -> int:
+        following = _SKIP.match(self.text, end).end()
+        if _ELSE.match(self.text, following):
+            return self.statement_end(following + 4)
+        return end
+
+    def span(self, start: int, end: int) -> ast.Span:
+        self.line += self.text.count("\n", self.counted, start)
+        self.counted = start
+        self.line_pos = self.text.rfind("\n", 0, start) + 1
+        return ast.Span(self.line, start - self.line_pos, self.line, end - 1 - self.line_pos)
+
+    def fast_statement(self, pos: int) -> tuple[ast.Statement | None, int]:
+        word = _WORD.match(self.text, pos)
+        if word is None:
+            return None, pos
+        keyword = word.group()
+        reader = _READERS.get(keyword)
+        if reader is not None:
+            return reader(self, pos)
+        if keyword in KEYWORDS:
+            return None, pos
+        node, end = self.gate(pos)
+        if node is None:
+            return self.measure_assign(pos)
+        return node, end
+
+    def gate(self, pos: int) -> tuple[FastGate | None, int]:
+        m = _GATE.match(self.text, pos)
+        if m is None:
+            return None, pos
+        span = self.span(pos, m.end())
+        params = m["params"]
+        arguments = () if params is None else _parameters(params, span, m.start("params") - self.line_pos)
+        if arguments is None:
+            return None, pos
+        offset = m.start("args") - self.line_pos
+        qubits = tuple((part["name"], None if part["index"] is None else int(part["index"]),
+                        offset + part.start()) for part in _QARG_PARTS.finditer(m["args"]))
+        return FastGate(m["name"], arguments, qubits, span), m.end()
+
+    def qubit_args(self, text: str, offset: int, span: ast.Span) -> list:
+        out = []
+        for part in _QARG_PARTS.finditer(text):
+            column = offset + part.start() - self.line_pos
+            here = ast.Span(span.start_line, column, span.start_line, column)
+            out.append(_operand(part["name"], part["index"], here))
+        return out
+
+    def qubits(self, pos: int) -> tuple[ast.Statement | None, int]:
+        m = _QUBITS.match(self.text, pos)
+        if m is None:
+            return None, pos
+        span = self.span(pos, m.end())
+        size = m["regsize"] or m["size"]
+        node = ast.QubitDeclaration(qubit=_at(ast.Identifier(m["reg"] or m["name"]), span),
+                                    size=None if size is None else _at(ast.IntegerLiteral(int(size)), span))
+        return _at(node, span), m.end()
+
+    def bits(self, pos: int) -> tuple[ast.Statement | None, int]:
+        m = _BITS.match(self.text, pos)
+        if m is None:
+            return None, pos
+        span = self.span(pos, m.end())
+        size = m["regsize"] or m["size"]
+        kind = _at(ast.BitType(size=None if size is None else _at(ast.IntegerLiteral(int(size)), span)), span)
+        name = _at(ast.Identifier(m["reg"] or m["name"]), span)
+        node = ast.ClassicalDeclaration(type=kind, identifier=name, init_expression=None)
+        return _at(node, span), m.end()
+
+    def measure(self, pos: int) -> tuple[ast.Statement | None, int]:
+        return self._measure(_MEASURE_ARROW.match(self.text, pos), pos)
+
+    def measure_assign(self, pos: int) -> tuple[ast.Statement | None, int]:
+        return self._measure(_MEASURE_ASSIGN.match(self.text, pos), pos)
+
+    def _measure(self, m: re.Match | None, pos: int) -> tuple[ast.Statement | None, int]:
+        if m is None:
+            return None, pos
+        span = self.span(pos, m.end())
+        qubit = self.qubit_args(m["q"], m.start("q"), span)[0]
+        target = self.qubit_args(m["c"], m.start("c"), span)[0]
+        node = ast.QuantumMeasurementStatement(measure=_at(ast.QuantumMeasurement(qubit=qubit), span),
+                                               target=target)
+        return _at(node, span), m.end()
+
+    def barrier(self, pos: int) -> tuple[ast.Statement | None, int]:
+        m = _BARRIER.match(self.text, pos)
+        if m is None:
+            return None, pos
+        span = self.span(pos, m.end())
+        qubits = self.qubit_args(m["args"], m.start("args"), span)
+        return _at(ast.QuantumBarrier(qubits=qubits), span), m.end()
+
+    def include(self, pos: int) -> tuple[ast.Statement | None, int]:
+        m = _INCLUDE.match(self.text, pos)
+        if m is None:
+            return None, pos
+        filename = m["a"] if m["a"] is not None else m["b"]
+        return _at(ast.Include(filename=filename), self.span(pos, m.end())), m.end()
+
+
+class FastGate:
+    """A gate call `name(params) q[i], r[j];` as the fast path reads it: `params` are floats
+    (a plain number) or AST expressions, `qubits` are (register, index or None, column).
+
+    The interpreter applies a table gate on indexed qubits straight from this; anything else
+    (a definition, a broadcast, an error to report) goes through `to_ast()`, the node the
+    parser would have built.
+    """
+
+    __slots__ = ("name", "params", "qubits", "span")
+
+    def __init__(self, name: str, params: tuple, qubits: tuple, span: ast.Span):
+        self.name, self.params, self.qubits, self.span = name, params, qubits, span
+
+    def to_ast(self) -> ast.QuantumGate:
+        span = self.span
+        arguments = [_at(ast.FloatLiteral(p), span) if isinstance(p, float) else p for p in self.params]
+        qubits = []
+        for name, index, column in self.qubits:
+            here = ast.Span(span.start_line, column, span.start_line, column)
+            qubits.append(_operand(name, None if index is None else str(index), here))
+        node = ast.QuantumGate(modifiers=[], name=_at(ast.Identifier(self.name), span),
+                               arguments=arguments, qubits=qubits)
+        return _at(node, span)
+
+
+_READERS = {"qreg": _Scanner.qubits, "qubit": _Scanner.qubits, "creg": _Scanner.bits,
+            "bit": _Scanner.bits, "measure": _Scanner.measure, "barrier": _Scanner.barrier,
+            "include": _Scanner.include}
+
+
+def as_operand(node: ast.Expression) -> ast.Identifier | ast.IndexedIdentifier | None:
+    """`q[1:3]` read as an expression (a subroutine argument, a `let` value), turned back
+    into the qubit or bit operand it names; None if it is not one."""
+    indices = []
+    while isinstance(node, ast.IndexExpression):
+        indices.insert(0, node.index)
+        node = node.collection
+    if not isinstance(node, ast.Identifier):
+        return None
+    if not indices:
+        return node
+    return _at(ast.IndexedIdentifier(name=node, indices=indices), node.span)
+
+
+def _at(node, span: ast.Span):
+    node.span = span
+    return node
+
+
+def _operand(name: str, index: str | None, span: ast.Span) -> ast.Identifier | ast.IndexedIdentifier:
+    identifier = _at(ast.Identifier(name), span)
+    if index is None:
+        return identifier
+    return _at(ast.IndexedIdentifier(name=identifier, indices=[[_at(ast.IntegerLiteral(int(index)), span)]]),
+               span)
+
+
+_NUMBER = re.compile(r"\s*(-?)\s*([0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\s*")
+
+
+_CONSTANT_PARAMETERS: dict[str, tuple[float, ...]] = {}
+
+
+def _parameters(text: str, span: ast.Span, column: int) -> tuple | None:
+    """A gate's parameters: floats for numbers and constant expressions (`pi/2`), computed
+    as the interpreter computes them; AST expressions for anything naming a variable."""
+    known = _CONSTANT_PARAMETERS.get(text)
+    if known is not None:
+        return known
+    numbers = [_NUMBER.fullmatch(part) for part in text.split(",")]
+    if all(numbers):
+        return tuple(-float(m[2] + (m[3] or "")) if m[1] else float(m[2] + (m[3] or "")) for m in numbers)
+    expressions = _expressions(text, span.start_line, column)
+    if expressions is None:
+        return None
+    try:
+        values = tuple(float(_constant(e)) for e in expressions)
+    except _NotFast:
+        return tuple(expressions)
+    if len(_CONSTANT_PARAMETERS) < 10_000:
+        _CONSTANT_PARAMETERS[text] = values
+    return values
+
+
+def _constant(node: ast.Expression) -> float | int:
+    """The value of an expression of numbers and pi/tau/euler, with the interpreter's
+    arithmetic (so the fast path gives the same floats); _NotFast for anything else."""
+    if isinstance(node, (ast.IntegerLiteral, ast.FloatLiteral)):
+        return node.value
+    if isinstance(node, ast.Identifier) and node.name in CONSTANTS:
+        return CONSTANTS[node.name]
+    if isinstance(node, ast.UnaryExpression):
+        return -_constant(node.expression)
+    if isinstance(node, ast.BinaryExpression):
+        try:
+            return ARITHMETIC[node.op.name](_constant(node.lhs), _constant(node.rhs))
+        except (ArithmeticError, ValueError, TypeError):
+            raise _NotFast from None  # let the interpreter report it
+    raise _NotFast
+
+
+def _expressions(text: str, line: int, column: int) -> list | None:
+    """The parameter expressions `a, b, ...` (numbers, names, + - * / ** and parentheses),
+    built as the parser builds them (`column` is where `text` starts); None for anything else."""
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            if text[pos:].strip():
+                return None
+            break
+        kind = m.lastgroup
+        tokens.append((kind, m.group(kind), column + m.start(kind)))
+        pos = m.end()
+    parser = _Expression(tokens, line)
+    try:
+        out = [parser.expression(0)]
+        while parser.peek() == ",":
+            parser.take()
+            out.append(parser.expression(0))
+    except _NotFast:
+        return None
+    return out if parser.at_end() else None
+
+
+class _NotFast(Exception):
+    pass
+
+
+_BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+"""OpenQASM 3 precedence: + - below * / below unary minus below the right-associative **."""
+
+
+class _Expression:
+    """A precedence-climbing parser over the tokens (kind, text, column) of a parameter list;
+    each node's span starts at its first token, as the parser's do."""
+
+    def __init__(self, tokens: list[tuple[str, str, int]], line: int):
+        self.tokens, self.i, self.line = tokens, 0, line
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][1] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        if self.i >= len(self.tokens):
+            raise _NotFast
+        self.i += 1
+        return self.tokens[self.i - 1]
+
+    def at_end(self) -> bool:
+        return self.i == len(self.tokens)
+
+    def span(self, column: int) -> ast.Span:
+        return ast.Span(self.line, column, self.line, column)
+
+    def expression(self, min_binding: int) -> ast.Expression:
+        left = self.unary()
+        while (op := self.peek()) in _BINDING and _BINDING[op] >= min_binding:
+            self.take()
+            right = self.expression(_BINDING[op] if op == "**" else _BINDING[op] + 1)
+            node = ast.BinaryExpression(op=ast.BinaryOperator[op], lhs=left, rhs=right)
+            left = _at(node, self.span(left.span.start_column))
+        return left
+
+    def unary(self) -> ast.Expression:
+        if self.peek() == "-":
+            column = self.take()[2]
+            node = ast.UnaryExpression(op=ast.UnaryOperator["-"], expression=self.expression(3))
+            return _at(node, self.span(column))
+        return self.primary()
+
+    def primary(self) -> ast.Expression:
+        kind, text, column = self.take()
+        if kind == "num":
+            is_float = any(c in text for c in ".eE")
+            node = ast.FloatLiteral(float(text)) if is_float else ast.IntegerLiteral(int(text))
+            return _at(node, self.span(column))
+        if kind == "id" and self.peek() != "(" and text not in KEYWORDS:
+            return _at(ast.Identifier(text), self.span(column))
+        if text == "(":
+            inner = self.expression(0)
+            if self.take()[1] != ")":
+                raise _NotFast
+            return inner
+        raise _NotFast
