@@ -15,13 +15,14 @@ from dense_reference import H, X, Y, Z, controlled, controlled_on, ising, kron, 
 from finite_differences import five_point
 
 import kettle as kt
+from kettle.frontend import QasmFunction
 
 S = np.diag([1, 1j])
 T = np.diag([1, np.exp(0.25j * np.pi)])
 SX = 0.5 * np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]])
 
 
-def unitary(qfn: kt.QasmFunction | None = None, text: str | None = None) -> np.ndarray:
+def unitary(qfn: QasmFunction | None = None, text: str | None = None) -> np.ndarray:
     """The unitary an imported program applies (columns from basis-state inputs), times the
     global phase the import recorded (uncontrolled gphase is not a gate)."""
     qfn = qfn or kt.from_qasm(text)

@@ -84,6 +84,7 @@ class Interpreter(Expressions, Quantum, Statements):
         self.notes: list[str] = []
         self.included: set[str] = set()
         self.fast = True
+        self.deepest_statement: Any = None
 
     # -- hooks of the mixins ------------------------------------------------------------
     def lookup(self, name: str, node: Any) -> Any:
@@ -141,6 +142,9 @@ class Interpreter(Expressions, Quantum, Statements):
             self.run_block(program.statements, new_scope=False)
         except End:
             pass
+        except RecursionError:
+            self.fail("the program nests too deeply to import (Python's recursion limit)",
+                      self.deepest_statement)
 
     def run_block(self, statements: list, new_scope: bool = True) -> None:
         saved = self.scope
@@ -156,6 +160,9 @@ class Interpreter(Expressions, Quantum, Statements):
                 if handler is None:
                     self.fail(f"{type(statement).__name__} statements are not supported", statement)
                 handler(self, statement)
+        except RecursionError:
+            self.deepest_statement = self.deepest_statement or statement
+            raise
         finally:
             self.scope = saved
 

@@ -358,7 +358,7 @@ def _expressions(text: str, line: int, column: int) -> list | None:
         while parser.peek() == ",":
             parser.take()
             out.append(parser.expression(0))
-    except _NotFast:
+    except (_NotFast, RecursionError):  # deep nesting: the parser reports it, if it must
         return None
     return out if parser.at_end() else None
 

@@ -15,7 +15,8 @@ from openqasm3 import ast
 from .values import BitArray, BitRegister, Cell, QubitRegister, Type, Variable, default_value
 
 MAX_WHILE_ITERATIONS = 100_000
-MAX_CALL_DEPTH = 256
+MAX_CALL_DEPTH = 64
+"""Deepest nesting of subroutine calls (a subroutine that calls itself forever hits it)."""
 
 
 class _Break(Exception):
