@@ -8,21 +8,24 @@ decided at import is a QasmError naming the reason.
 
 from __future__ import annotations
 
-import math
 from typing import Any, NoReturn
 
 from openqasm3 import ast
 
+from .arithmetic import (
+    ARITHMETIC,
+    CONSTANTS,
+    FLOAT_FUNCTIONS,
+    INT_FUNCTIONS,
+    SECONDS,
+    TYPE_KINDS,
+    convert_scalar,
+    plain,
+)
 from .parse import Source
 from .program import BINARY, UNARY, Sym
 from .values import BitArray, BitRegister, QubitRegister, Type, Unknown, Variable
 
-CONSTANTS = {"pi": math.pi, "π": math.pi, "tau": math.tau, "τ": math.tau, "euler": math.e, "ℯ": math.e}
-SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "dt": 1.0}
-TRACEABLE_FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "sqrt", "arcsin", "arccos", "arctan"}
-_FLOAT_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
-                    "log": math.log, "ln": math.log, "sqrt": math.sqrt, "arcsin": math.asin,
-                    "arccos": math.acos, "arctan": math.atan}
 FEED_FORWARD = ("mid-circuit measurement with feed-forward (a measured bit deciding what the "
                 "circuit does) needs dynamic circuits, which kettle does not support yet; "
                 "measure only at the end of the program")
@@ -128,7 +131,7 @@ class Expressions:
             return self._symbolic(op, a, b, node)
         if isinstance(a, BitArray) and op in ("&", "|", "^", "<<", ">>"):
             return self._bitwise(op, a, b, node)
-        a, b = _plain(a), _plain(b)
+        a, b = plain(a), plain(b)
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return a if isinstance(a, Unknown) else b
         try:
@@ -144,7 +147,7 @@ class Expressions:
             self.fail(f"'{op}' on a value that depends on input {names}: only + - * / ** and "
                       f"sin, cos, tan, exp, log, sqrt, arcsin, arccos, arctan keep an input "
                       f"differentiable", node)
-        a, b = _plain(a), _plain(b)
+        a, b = plain(a), plain(b)
         if isinstance(a, complex) or isinstance(b, complex):
             self.fail("complex arithmetic on an input value is not supported", node)
         return Sym(op, (a, b))
@@ -152,7 +155,7 @@ class Expressions:
     def _bitwise(self, op: str, a: BitArray, b: Any, node: ast.QASMNode) -> BitArray:
         width = len(a.bits)
         value = a.to_int()
-        other = b.to_int() if isinstance(b, BitArray) else _plain(b)
+        other = b.to_int() if isinstance(b, BitArray) else plain(b)
         if isinstance(value, Unknown) or isinstance(other, Unknown):
             return BitArray(tuple(Unknown(getattr(value, "line", getattr(other, "line", None)))
                                   for _ in range(width)))
@@ -167,7 +170,7 @@ class Expressions:
         if op == "-":
             if isinstance(value, Sym):
                 return Sym("neg", (value,))
-            return -_plain(value)
+            return -plain(value)
         if op == "!":
             return not self.truth(value, node)
         if isinstance(value, BitArray):
@@ -185,12 +188,12 @@ class Expressions:
         args = [self.evaluate(a) for a in node.arguments]
         if any(isinstance(a, Unknown) for a in args):
             return next(a for a in args if isinstance(a, Unknown))
-        if name in _FLOAT_FUNCTIONS and len(args) == 1:
+        if name in FLOAT_FUNCTIONS and len(args) == 1:
             return self._float_function(name, args[0], node)
-        if name in _INT_FUNCTIONS:
+        if name in INT_FUNCTIONS:
             args = [self.known(a, node, f"the argument of {name}") for a in args]
             try:
-                return _INT_FUNCTIONS[name](*args)
+                return INT_FUNCTIONS[name](*args)
             except (TypeError, ValueError, ZeroDivisionError) as exc:
                 self.fail(f"{name}{tuple(args)}: {exc}", node)
         if self.is_extern(name):
@@ -204,11 +207,11 @@ class Expressions:
             if canonical not in UNARY:
                 self.fail(f"{name} of an input value cannot be traced", node)
             return Sym(canonical, (x,))
-        x = _plain(x)
+        x = plain(x)
         if isinstance(x, complex):
             self.fail(f"{name} of a complex number is not supported", node)
         try:
-            return _FLOAT_FUNCTIONS[name](x)
+            return FLOAT_FUNCTIONS[name](x)
         except (ValueError, OverflowError) as exc:
             self.fail(f"{name}({x!r}): {exc}", node)
 
@@ -233,7 +236,7 @@ class Expressions:
         if isinstance(value, list):
             return value[positions[0]] if scalar else [value[p] for p in positions]
         bits = value.bits if isinstance(value, BitArray) else BitArray.from_int(
-            self.known(_plain(value), node, "an indexed integer"), 64).bits
+            self.known(plain(value), node, "an indexed integer"), 64).bits
         return bits[positions[0]] if scalar else BitArray(tuple(bits[p] for p in positions))
 
     def positions(self, index: Any, length: int, node: ast.QASMNode) -> tuple[list[int], bool]:
@@ -297,7 +300,7 @@ class Expressions:
             else:  # `#dim = n`: only the number of dimensions is known
                 sizes = (None,) * self.integer(dims, "a dimension count")
             return Type("array", base=self.type_of(node.base_type), dims=sizes)
-        kind = _TYPE_KINDS.get(type(node))
+        kind = TYPE_KINDS.get(type(node))
         if kind is None:
             self.fail(f"the type {_name(node)} is not supported", node)
         size = getattr(node, "size", None)
@@ -318,22 +321,16 @@ class Expressions:
                 if len(value.bits) != t.size:
                     self.fail(f"cannot assign {len(value.bits)} bits to bit[{t.size}]", node)
                 return value
-            return BitArray.from_int(int(self.known(_plain(value), node, "a bit value")), t.size)
+            return BitArray.from_int(int(self.known(plain(value), node, "a bit value")), t.size)
         if isinstance(value, Sym):
             if kind in ("float", "angle"):
                 return value
             self.fail(f"a value that depends on input {', '.join(sorted(value.inputs()))} cannot "
                       f"become {t}: inputs stay floats (gate parameters)", node)
-        return _SCALAR_COERCE[kind](_plain(value), t, self, node)
-
-
-def _plain(value: Any) -> Any:
-    """A number from a bit array (its unsigned value) or a bool (0/1); other values as they are."""
-    if isinstance(value, BitArray):
-        return value.to_int()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+        try:
+            return convert_scalar(plain(value), t)
+        except (TypeError, ValueError, OverflowError) as exc:
+            self.fail(str(exc), node)
 
 
 def _length(value: Any, node: ast.QASMNode, ctx: Expressions) -> int:
@@ -344,90 +341,6 @@ def _length(value: Any, node: ast.QASMNode, ctx: Expressions) -> int:
     if isinstance(value, int):
         return 64
     ctx.fail(f"{value!r} cannot be indexed", node)
-
-
-def _divide(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b != 0 and a % b == 0:
-        return a // b  # an exact integer quotient stays an int (a size, an index)
-    return a / b
-
-
-def _power(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b < 0:
-        return float(a) ** b
-    return a**b
-
-
-ARITHMETIC = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": _divide,
-    "%": lambda a, b: a % b, "**": _power, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b, "&": lambda a, b: int(a) & int(b), "|": lambda a, b: int(a) | int(b),
-    "^": lambda a, b: int(a) ^ int(b), "<<": lambda a, b: int(a) << int(b),
-    ">>": lambda a, b: int(a) >> int(b),
-}
-
-
-def _popcount(x: Any) -> int:
-    return sum(1 for b in x.bits if b) if isinstance(x, BitArray) else bin(int(x)).count("1")
-
-
-def _rotate(x: Any, n: int, left: bool) -> Any:
-    if not isinstance(x, BitArray):
-        raise ValueError("rotl/rotr need a bit register")
-    width = len(x.bits)
-    n = (n if left else -n) % width
-    return BitArray(x.bits[-n:] + x.bits[:-n]) if n else x
-
-
-_INT_FUNCTIONS = {
-    "floor": lambda x: math.floor(x), "ceiling": lambda x: math.ceil(x),
-    "mod": lambda a, b: math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else a % b,
-    "pow": _power, "popcount": _popcount, "rotl": lambda x, n: _rotate(x, n, True),
-    "rotr": lambda x, n: _rotate(x, n, False), "real": lambda z: complex(z).real,
-    "imag": lambda z: complex(z).imag,
-}
-
-
-def _to_int(value: Any, t: Type, ctx: Expressions, node: ast.QASMNode) -> int:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, complex):
-        ctx.fail(f"cannot convert the complex number {value} to {t}", node)
-    if isinstance(value, float) and not math.isfinite(value):
-        ctx.fail(f"cannot convert {value} to {t}", node)
-    result = int(value)
-    if t.size is not None:
-        result &= (1 << t.size) - 1
-        if t.kind == "int" and result >= 1 << (t.size - 1):
-            result -= 1 << t.size
-    return result
-
-
-def _to_bit(value: Any, t: Type, ctx: Expressions, node: ast.QASMNode) -> Any:
-    return value if isinstance(value, Unknown) else int(bool(value))
-
-
-def _to_float(value: Any, t: Type, ctx: Expressions, node: ast.QASMNode) -> Any:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, complex):
-        ctx.fail(f"cannot convert the complex number {value} to {t}", node)
-    return float(value)
-
-
-_SCALAR_COERCE = {
-    "int": _to_int, "uint": _to_int, "float": _to_float, "angle": _to_float, "duration": _to_float,
-    "stretch": _to_float, "bit": _to_bit,
-    "bool": lambda v, t, ctx, node: v if isinstance(v, Unknown) else bool(v),
-    "complex": lambda v, t, ctx, node: v if isinstance(v, Unknown) else complex(v),
-}
-
-_TYPE_KINDS = {
-    ast.IntType: "int", ast.UintType: "uint", ast.FloatType: "float", ast.AngleType: "angle",
-    ast.BitType: "bit", ast.BoolType: "bool", ast.ComplexType: "complex",
-    ast.DurationType: "duration", ast.StretchType: "stretch",
-}
 
 
 def _name(node: object) -> str:

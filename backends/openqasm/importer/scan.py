@@ -3,10 +3,11 @@
 The ANTLR parser costs about 0.6 ms per gate statement, a minute for 1e5 gates. Most
 statements of large programs are simple: declarations, `name(params) q[i], q[j];`,
 `measure`, `barrier`, `include`. Each of those is read with a regular expression into the
-AST node the parser would build; every other statement (and any run of them) goes to
-`parse_chunk`, which places its nodes at their line and column in the file. A statement
-the expressions do not fully recognise simply takes the slow path, so the result is the
-parser's AST either way (the tests compare the imported programs on the whole corpus).
+AST node the parser would build (a gate call into a lighter `FastGate`, which turns into
+that node when needed); every other statement (and any run of them) goes to `parse_chunk`,
+which places its nodes at their line and column in the file. A statement the expressions
+do not fully recognise simply takes the slow path, so the program is the same either way
+(the tests compare the imported programs on the whole corpus).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import re
 from openqasm3 import ast
 
 from ....ir import QasmError
-from .expressions import ARITHMETIC, CONSTANTS
 from .parse import Source, parse_chunk
+from .scan_parameters import KEYWORDS, at, parameters
 
 _SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
 _ID = r"[A-Za-z_][A-Za-z_0-9]*"
@@ -35,16 +36,8 @@ _BARRIER = re.compile(rf"barrier\s+(?P<args>{_QARGS})\s*;")
 _INCLUDE = re.compile(r"""include\s+(?:"(?P<a>[^"\n]*)"|'(?P<b>[^'\n]*)')\s*;""")
 _VERSION = re.compile(r"OPENQASM\s+(?P<v>[0-9]+(?:\.[0-9]+)?)\s*;")
 _QARG_PARTS = re.compile(r"(?P<name>\$\d+|[A-Za-z_][A-Za-z_0-9]*)(?:\s*\[\s*(?P<index>\d+)\s*\])?")
-_TOKEN = re.compile(r"\s*(?:(?P<num>(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?)"
-                    r"|(?P<id>[A-Za-z_][A-Za-z_0-9]*)|(?P<op>\*\*|[-*/+(),]))")
 _SCAN = re.compile(r"""//[^\n]*|/\*.*?\*/|"[^"\n]*"|'[^'\n]*'|[;{}]""", re.S)
 _ELSE = re.compile(r"else\b")
-KEYWORDS = frozenset("""
-    OPENQASM include qreg creg qubit bit measure reset barrier gate opaque if else for while in
-    def return let const input output ctrl negctrl inv pow gphase box delay defcal cal
-    defcalgrammar extern switch case default break continue end int uint float angle bool
-    complex duration stretch array void readonly mutable durationof sizeof true false U
-""".split()) - {"U"}
 
 
 def parse_program(source: Source, fast: bool = True) -> ast.Program:
@@ -167,7 +160,7 @@ class _Scanner:
             return None, pos
         span = self.span(pos, m.end())
         params = m["params"]
-        arguments = () if params is None else _parameters(params, span, m.start("params") - self.line_pos)
+        arguments = () if params is None else parameters(params, span, m.start("params") - self.line_pos)
         if arguments is None:
             return None, pos
         offset = m.start("args") - self.line_pos
@@ -189,9 +182,9 @@ class _Scanner:
             return None, pos
         span = self.span(pos, m.end())
         size = m["regsize"] or m["size"]
-        node = ast.QubitDeclaration(qubit=_at(ast.Identifier(m["reg"] or m["name"]), span),
-                                    size=None if size is None else _at(ast.IntegerLiteral(int(size)), span))
-        return _at(node, span), m.end()
+        node = ast.QubitDeclaration(qubit=at(ast.Identifier(m["reg"] or m["name"]), span),
+                                    size=None if size is None else at(ast.IntegerLiteral(int(size)), span))
+        return at(node, span), m.end()
 
     def bits(self, pos: int) -> tuple[ast.Statement | None, int]:
         m = _BITS.match(self.text, pos)
@@ -199,10 +192,10 @@ class _Scanner:
             return None, pos
         span = self.span(pos, m.end())
         size = m["regsize"] or m["size"]
-        kind = _at(ast.BitType(size=None if size is None else _at(ast.IntegerLiteral(int(size)), span)), span)
-        name = _at(ast.Identifier(m["reg"] or m["name"]), span)
+        kind = at(ast.BitType(size=None if size is None else at(ast.IntegerLiteral(int(size)), span)), span)
+        name = at(ast.Identifier(m["reg"] or m["name"]), span)
         node = ast.ClassicalDeclaration(type=kind, identifier=name, init_expression=None)
-        return _at(node, span), m.end()
+        return at(node, span), m.end()
 
     def measure(self, pos: int) -> tuple[ast.Statement | None, int]:
         return self._measure(_MEASURE_ARROW.match(self.text, pos), pos)
@@ -216,9 +209,9 @@ class _Scanner:
         span = self.span(pos, m.end())
         qubit = self.qubit_args(m["q"], m.start("q"), span)[0]
         target = self.qubit_args(m["c"], m.start("c"), span)[0]
-        node = ast.QuantumMeasurementStatement(measure=_at(ast.QuantumMeasurement(qubit=qubit), span),
+        node = ast.QuantumMeasurementStatement(measure=at(ast.QuantumMeasurement(qubit=qubit), span),
                                                target=target)
-        return _at(node, span), m.end()
+        return at(node, span), m.end()
 
     def barrier(self, pos: int) -> tuple[ast.Statement | None, int]:
         m = _BARRIER.match(self.text, pos)
@@ -226,14 +219,14 @@ class _Scanner:
             return None, pos
         span = self.span(pos, m.end())
         qubits = self.qubit_args(m["args"], m.start("args"), span)
-        return _at(ast.QuantumBarrier(qubits=qubits), span), m.end()
+        return at(ast.QuantumBarrier(qubits=qubits), span), m.end()
 
     def include(self, pos: int) -> tuple[ast.Statement | None, int]:
         m = _INCLUDE.match(self.text, pos)
         if m is None:
             return None, pos
         filename = m["a"] if m["a"] is not None else m["b"]
-        return _at(ast.Include(filename=filename), self.span(pos, m.end())), m.end()
+        return at(ast.Include(filename=filename), self.span(pos, m.end())), m.end()
 
 
 class FastGate:
@@ -252,14 +245,14 @@ class FastGate:
 
     def to_ast(self) -> ast.QuantumGate:
         span = self.span
-        arguments = [_at(ast.FloatLiteral(p), span) if isinstance(p, float) else p for p in self.params]
+        arguments = [at(ast.FloatLiteral(p), span) if isinstance(p, float) else p for p in self.params]
         qubits = []
         for name, index, column in self.qubits:
             here = ast.Span(span.start_line, column, span.start_line, column)
             qubits.append(_operand(name, None if index is None else str(index), here))
-        node = ast.QuantumGate(modifiers=[], name=_at(ast.Identifier(self.name), span),
+        node = ast.QuantumGate(modifiers=[], name=at(ast.Identifier(self.name), span),
                                arguments=arguments, qubits=qubits)
-        return _at(node, span)
+        return at(node, span)
 
 
 _READERS = {"qreg": _Scanner.qubits, "qubit": _Scanner.qubits, "creg": _Scanner.bits,
@@ -278,148 +271,12 @@ def as_operand(node: ast.Expression) -> ast.Identifier | ast.IndexedIdentifier |
         return None
     if not indices:
         return node
-    return _at(ast.IndexedIdentifier(name=node, indices=indices), node.span)
-
-
-def _at(node, span: ast.Span):
-    node.span = span
-    return node
+    return at(ast.IndexedIdentifier(name=node, indices=indices), node.span)
 
 
 def _operand(name: str, index: str | None, span: ast.Span) -> ast.Identifier | ast.IndexedIdentifier:
-    identifier = _at(ast.Identifier(name), span)
+    identifier = at(ast.Identifier(name), span)
     if index is None:
         return identifier
-    return _at(ast.IndexedIdentifier(name=identifier, indices=[[_at(ast.IntegerLiteral(int(index)), span)]]),
+    return at(ast.IndexedIdentifier(name=identifier, indices=[[at(ast.IntegerLiteral(int(index)), span)]]),
                span)
-
-
-_NUMBER = re.compile(r"\s*(-?)\s*([0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\s*")
-
-
-_CONSTANT_PARAMETERS: dict[str, tuple[float, ...]] = {}
-
-
-def _parameters(text: str, span: ast.Span, column: int) -> tuple | None:
-    """A gate's parameters: floats for numbers and constant expressions (`pi/2`), computed
-    as the interpreter computes them; AST expressions for anything naming a variable."""
-    known = _CONSTANT_PARAMETERS.get(text)
-    if known is not None:
-        return known
-    numbers = [_NUMBER.fullmatch(part) for part in text.split(",")]
-    if all(numbers):
-        return tuple(-float(m[2] + (m[3] or "")) if m[1] else float(m[2] + (m[3] or "")) for m in numbers)
-    expressions = _expressions(text, span.start_line, column)
-    if expressions is None:
-        return None
-    try:
-        values = tuple(float(_constant(e)) for e in expressions)
-    except _NotFast:
-        return tuple(expressions)
-    if len(_CONSTANT_PARAMETERS) < 10_000:
-        _CONSTANT_PARAMETERS[text] = values
-    return values
-
-
-def _constant(node: ast.Expression) -> float | int:
-    """The value of an expression of numbers and pi/tau/euler, with the interpreter's
-    arithmetic (so the fast path gives the same floats); _NotFast for anything else."""
-    if isinstance(node, (ast.IntegerLiteral, ast.FloatLiteral)):
-        return node.value
-    if isinstance(node, ast.Identifier) and node.name in CONSTANTS:
-        return CONSTANTS[node.name]
-    if isinstance(node, ast.UnaryExpression):
-        return -_constant(node.expression)
-    if isinstance(node, ast.BinaryExpression):
-        try:
-            return ARITHMETIC[node.op.name](_constant(node.lhs), _constant(node.rhs))
-        except (ArithmeticError, ValueError, TypeError):
-            raise _NotFast from None  # let the interpreter report it
-    raise _NotFast
-
-
-def _expressions(text: str, line: int, column: int) -> list | None:
-    """The parameter expressions `a, b, ...` (numbers, names, + - * / ** and parentheses),
-    built as the parser builds them (`column` is where `text` starts); None for anything else."""
-    tokens = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            if text[pos:].strip():
-                return None
-            break
-        kind = m.lastgroup
-        tokens.append((kind, m.group(kind), column + m.start(kind)))
-        pos = m.end()
-    parser = _Expression(tokens, line)
-    try:
-        out = [parser.expression(0)]
-        while parser.peek() == ",":
-            parser.take()
-            out.append(parser.expression(0))
-    except (_NotFast, RecursionError):  # deep nesting: the parser reports it, if it must
-        return None
-    return out if parser.at_end() else None
-
-
-class _NotFast(Exception):
-    pass
-
-
-_BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
-"""OpenQASM 3 precedence: + - below * / below unary minus below the right-associative **."""
-
-
-class _Expression:
-    """A precedence-climbing parser over the tokens (kind, text, column) of a parameter list;
-    each node's span starts at its first token, as the parser's do."""
-
-    def __init__(self, tokens: list[tuple[str, str, int]], line: int):
-        self.tokens, self.i, self.line = tokens, 0, line
-
-    def peek(self) -> str | None:
-        return self.tokens[self.i][1] if self.i < len(self.tokens) else None
-
-    def take(self) -> tuple[str, str, int]:
-        if self.i >= len(self.tokens):
-            raise _NotFast
-        self.i += 1
-        return self.tokens[self.i - 1]
-
-    def at_end(self) -> bool:
-        return self.i == len(self.tokens)
-
-    def span(self, column: int) -> ast.Span:
-        return ast.Span(self.line, column, self.line, column)
-
-    def expression(self, min_binding: int) -> ast.Expression:
-        left = self.unary()
-        while (op := self.peek()) in _BINDING and _BINDING[op] >= min_binding:
-            self.take()
-            right = self.expression(_BINDING[op] if op == "**" else _BINDING[op] + 1)
-            node = ast.BinaryExpression(op=ast.BinaryOperator[op], lhs=left, rhs=right)
-            left = _at(node, self.span(left.span.start_column))
-        return left
-
-    def unary(self) -> ast.Expression:
-        if self.peek() == "-":
-            column = self.take()[2]
-            node = ast.UnaryExpression(op=ast.UnaryOperator["-"], expression=self.expression(3))
-            return _at(node, self.span(column))
-        return self.primary()
-
-    def primary(self) -> ast.Expression:
-        kind, text, column = self.take()
-        if kind == "num":
-            is_float = any(c in text for c in ".eE")
-            node = ast.FloatLiteral(float(text)) if is_float else ast.IntegerLiteral(int(text))
-            return _at(node, self.span(column))
-        if kind == "id" and self.peek() != "(" and text not in KEYWORDS:
-            return _at(ast.Identifier(text), self.span(column))
-        if text == "(":
-            inner = self.expression(0)
-            if self.take()[1] != ")":
-                raise _NotFast
-            return inner
-        raise _NotFast
