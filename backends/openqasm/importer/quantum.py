@@ -113,7 +113,7 @@ class Quantum:
                 or len(node.params) != gate.num_params:
             return self.gate_call(node.to_ast())
         wires = []
-        for name, index, _ in node.qubits:
+        for name, index in node.qubits:
             register = self.scope.find(name)
             if index is None or type(register) is not QubitRegister or register.single \
                     or not 0 <= index < len(register.wires):

@@ -134,39 +134,38 @@ class _Scanner:
         return end
 
     def span(self, start: int, end: int) -> ast.Span:
+        line, column = self.where(start)
+        return ast.Span(line, column, line, end - 1 - self.line_pos)
+
+    def where(self, start: int) -> tuple[int, int]:
+        """The line and column of offset `start` (statements are read in order)."""
         self.line += self.text.count("\n", self.counted, start)
         self.counted = start
         self.line_pos = self.text.rfind("\n", 0, start) + 1
-        return ast.Span(self.line, start - self.line_pos, self.line, end - 1 - self.line_pos)
+        return self.line, start - self.line_pos
 
-    def fast_statement(self, pos: int) -> tuple[ast.Statement | None, int]:
+    def fast_statement(self, pos: int) -> tuple[ast.Statement | FastGate | None, int]:
+        gate = _GATE.match(self.text, pos)  # most statements of a large program are gate calls
+        if gate is not None and gate["name"] not in KEYWORDS:
+            return self.gate(gate, pos)
         word = _WORD.match(self.text, pos)
         if word is None:
             return None, pos
-        keyword = word.group()
-        reader = _READERS.get(keyword)
+        reader = _READERS.get(word.group())
         if reader is not None:
             return reader(self, pos)
-        if keyword in KEYWORDS:
-            return None, pos
-        node, end = self.gate(pos)
-        if node is None:
-            return self.measure_assign(pos)
-        return node, end
+        return (None, pos) if word.group() in KEYWORDS else self.measure_assign(pos)
 
-    def gate(self, pos: int) -> tuple[FastGate | None, int]:
-        m = _GATE.match(self.text, pos)
-        if m is None:
-            return None, pos
-        span = self.span(pos, m.end())
+    def gate(self, m: re.Match, pos: int) -> tuple[FastGate | None, int]:
+        line, column = self.where(pos)
         params = m["params"]
-        arguments = () if params is None else parameters(params, span, m.start("params") - self.line_pos)
+        arguments = () if params is None else parameters(params, line, m.start("params") - self.line_pos)
         if arguments is None:
             return None, pos
-        offset = m.start("args") - self.line_pos
-        qubits = tuple((part["name"], None if part["index"] is None else int(part["index"]),
-                        offset + part.start()) for part in _QARG_PARTS.finditer(m["args"]))
-        return FastGate(m["name"], arguments, qubits, span), m.end()
+        args = m["args"]
+        qubits = tuple((name, int(index) if index else None) for name, index in _QARG_PARTS.findall(args))
+        return FastGate(m["name"], arguments, qubits, line, column, args, m.start("args") - self.line_pos), \
+            m.end()
 
     def qubit_args(self, text: str, offset: int, span: ast.Span) -> list:
         out = []
@@ -231,25 +230,32 @@ class _Scanner:
 
 class FastGate:
     """A gate call `name(params) q[i], r[j];` as the fast path reads it: `params` are floats
-    (a plain number) or AST expressions, `qubits` are (register, index or None, column).
+    (a plain number) or AST expressions, `qubits` are (register, index or None).
 
     The interpreter applies a table gate on indexed qubits straight from this; anything else
     (a definition, a broadcast, an error to report) goes through `to_ast()`, the node the
     parser would have built.
     """
 
-    __slots__ = ("name", "params", "qubits", "span")
+    __slots__ = ("name", "params", "qubits", "line", "column", "_args", "_args_column")
 
-    def __init__(self, name: str, params: tuple, qubits: tuple, span: ast.Span):
-        self.name, self.params, self.qubits, self.span = name, params, qubits, span
+    def __init__(self, name: str, params: tuple, qubits: tuple, line: int, column: int, args: str,
+                 args_column: int):
+        self.name, self.params, self.qubits, self.line, self.column = name, params, qubits, line, column
+        self._args, self._args_column = args, args_column  # the operands' text and its column
+
+    @property
+    def span(self) -> ast.Span:
+        return ast.Span(self.line, self.column, self.line, self.column)
 
     def to_ast(self) -> ast.QuantumGate:
         span = self.span
         arguments = [at(ast.FloatLiteral(p), span) if isinstance(p, float) else p for p in self.params]
         qubits = []
-        for name, index, column in self.qubits:
+        for part in _QARG_PARTS.finditer(self._args):
+            column = self._args_column + part.start()
             here = ast.Span(span.start_line, column, span.start_line, column)
-            qubits.append(_operand(name, None if index is None else str(index), here))
+            qubits.append(_operand(part["name"], part["index"], here))
         node = ast.QuantumGate(modifiers=[], name=at(ast.Identifier(self.name), span),
                                arguments=arguments, qubits=qubits)
         return at(node, span)

@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"\s*(-?)\s*([0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]
 _CONSTANT_PARAMETERS: dict[str, tuple[float, ...]] = {}
 
 
-def parameters(text: str, span: ast.Span, column: int) -> tuple | None:
+def parameters(text: str, line: int, column: int) -> tuple | None:
     """A gate's parameters: floats for numbers and constant expressions (`pi/2`), computed
     as the interpreter computes them; AST expressions for anything naming a variable."""
     known = _CONSTANT_PARAMETERS.get(text)
@@ -40,7 +40,7 @@ def parameters(text: str, span: ast.Span, column: int) -> tuple | None:
     numbers = [_NUMBER.fullmatch(part) for part in text.split(",")]
     if all(numbers):
         return tuple(-float(m[2] + (m[3] or "")) if m[1] else float(m[2] + (m[3] or "")) for m in numbers)
-    expressions = _expressions(text, span.start_line, column)
+    expressions = _expressions(text, line, column)
     if expressions is None:
         return None
     try:
