@@ -26,14 +26,15 @@ from .transforms import adjoint, ctrl
 _OBSERVABLES = {"x": "PauliX", "y": "PauliY", "z": "PauliZ", "h": "Hadamard", "i": "Identity"}
 
 
-def from_qasm(source_or_path: str | Path, include_path: Iterable[str | Path] = ()) -> QasmFunction:
+def from_qasm(source_or_path: str | Path,
+              include_path: Iterable[str | Path] | str | Path = ()) -> QasmFunction:
     """Import an OpenQASM 2 or 3 program as a quantum function.
 
     Args:
         source_or_path: the program text, or a path (a `Path`, or a string without a newline
             that names a .qasm/.inc file or ends in .qasm).
-        include_path: folders to search for `include` files (besides the program's own
-            folder); qelib1.inc and stdgates.inc are always available.
+        include_path: folders (or one folder) to search for `include` files, besides the
+            program's own folder; qelib1.inc and stdgates.inc are always available.
 
     Returns:
         A `QasmFunction`: call it inside a `kt.qjit` body with the program's inputs.
@@ -45,6 +46,8 @@ def from_qasm(source_or_path: str | Path, include_path: Iterable[str | Path] = (
     text, path = _read(source_or_path)
     from ..backends.openqasm.importer.load import import_qasm
 
+    if isinstance(include_path, (str, Path)):  # one folder, not a sequence of characters
+        include_path = [include_path]
     folders = tuple(Path(p) for p in include_path)
     program = import_qasm(text, path, folders)
     return QasmFunction(program, text, path, folders)

@@ -223,6 +223,20 @@ def test_from_qasm_reads_a_file_path_and_its_includes(tmp_path):
         assert np.allclose(unitary(qfn), X)
 
 
+def test_from_qasm_finds_includes_of_a_string_on_the_include_path(tmp_path):
+    (tmp_path / "mine.inc").write_text("gate flip a { x a; }\n")
+    text = 'OPENQASM 3.0;\ninclude "mine.inc";\nqubit q;\nflip q;\n'
+    for include_path in (str(tmp_path), [tmp_path]):
+        assert np.allclose(unitary(kt.from_qasm(text, include_path=include_path)), X)
+    with pytest.raises(kt.QasmError, match="'mine.inc' not found.*include_path"):
+        kt.from_qasm(text)
+
+
+def test_from_qasm_of_a_missing_file_is_a_qasm_error(tmp_path):
+    with pytest.raises(kt.QasmError, match="cannot read OpenQASM file .*nothere.qasm"):
+        kt.from_qasm(str(tmp_path / "nothere.qasm"))
+
+
 def test_from_qasm_outside_a_qjit_body_names_the_fix():
     qfn = kt.from_qasm(program("h q[0];"))
     with pytest.raises(kt.KettleError, match="outside a qjit function.*kt.qjit"):
