@@ -37,10 +37,24 @@ def _divide(a: Any, b: Any) -> Any:
     return a / b
 
 
+MAX_INT_BITS = 4096
+"""Integer results past this many bits are refused (a typo like `1 << 1e9` would fill memory)."""
+
+
 def _power(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b < 0:
-        return float(a) ** b
+    if isinstance(a, int) and isinstance(b, int):
+        if b < 0:
+            return float(a) ** b
+        if abs(a) > 1 and b * max(a.bit_length(), 1) > MAX_INT_BITS:
+            raise OverflowError(f"{a} ** {b} has more than {MAX_INT_BITS} bits")
     return a**b
+
+
+def _shift(a: Any, b: Any) -> int:
+    a, b = int(a), int(b)
+    if b > MAX_INT_BITS:
+        raise OverflowError(f"{a} << {b} has more than {MAX_INT_BITS} bits")
+    return a << b
 
 
 ARITHMETIC = {
@@ -48,7 +62,7 @@ ARITHMETIC = {
     "%": lambda a, b: a % b, "**": _power, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
     ">=": lambda a, b: a >= b, "&": lambda a, b: int(a) & int(b), "|": lambda a, b: int(a) | int(b),
-    "^": lambda a, b: int(a) ^ int(b), "<<": lambda a, b: int(a) << int(b),
+    "^": lambda a, b: int(a) ^ int(b), "<<": _shift,
     ">>": lambda a, b: int(a) >> int(b),
 }
 """Binary operators on plain numbers (`plain` values)."""

@@ -8,6 +8,7 @@ decided at import is a QasmError naming the reason.
 
 from __future__ import annotations
 
+import math
 from typing import Any, NoReturn
 
 from openqasm3 import ast
@@ -26,6 +27,8 @@ from .parse import Source
 from .program import BINARY, UNARY, Sym
 from .values import BitArray, BitRegister, QubitRegister, Type, Unknown, Variable
 
+MAX_SIZE = 1 << 20
+"""The largest register, type width or array kettle imports (a typo must not fill memory)."""
 FEED_FORWARD = ("mid-circuit measurement with feed-forward (a measured bit deciding what the "
                 "circuit does) needs dynamic circuits, which kettle does not support yet; "
                 "measure only at the end of the program")
@@ -250,6 +253,9 @@ class Expressions:
             element = index[0]
             if isinstance(element, ast.RangeDefinition):
                 items, scalar = self.range_values(element, length), False
+                if items and not (0 <= items[0] < length and 0 <= items[-1] < length):
+                    self.fail(f"the range {items[0]}..{items[-1]} is out of range for a register "
+                              f"of size {length}", node)
             else:
                 items, scalar = [self.integer(element, "an index")], True
         out = []
@@ -259,8 +265,8 @@ class Expressions:
             out.append(i % length)
         return out, scalar
 
-    def range_values(self, node: ast.RangeDefinition, length: int | None = None) -> list[int]:
-        """The values of `[start:step:end]` (end included, as in OpenQASM)."""
+    def range_values(self, node: ast.RangeDefinition, length: int | None = None) -> range:
+        """The values of `[start:step:end]` (end included, as in OpenQASM), lazily."""
         start = 0 if node.start is None else self.integer(node.start, "a range start")
         step = 1 if node.step is None else self.integer(node.step, "a range step")
         if node.end is None:
@@ -273,7 +279,7 @@ class Expressions:
             start, end = (start % length if start < 0 else start), (end % length if end < 0 else end)
         if step == 0:
             self.fail("a range step cannot be 0", node)
-        return list(range(start, end + (1 if step > 0 else -1), step))
+        return range(start, end + (1 if step > 0 else -1), step)
 
     def _concatenation(self, node: ast.Concatenation) -> Any:
         a, b = self.evaluate(node.lhs), self.evaluate(node.rhs)
@@ -296,15 +302,24 @@ class Expressions:
         if isinstance(node, (ast.ArrayType, ast.ArrayReferenceType)):
             dims = node.dimensions
             if isinstance(dims, list):
-                sizes = tuple(self.integer(d, "an array size") for d in dims)
+                sizes = tuple(self.size(d, "an array size") for d in dims)
+                if math.prod(sizes) > MAX_SIZE:
+                    self.fail(f"an array of {math.prod(sizes):,} elements is too large to import", node)
             else:  # `#dim = n`: only the number of dimensions is known
-                sizes = (None,) * self.integer(dims, "a dimension count")
+                sizes = (None,) * self.size(dims, "a dimension count")
             return Type("array", base=self.type_of(node.base_type), dims=sizes)
         kind = TYPE_KINDS.get(type(node))
         if kind is None:
             self.fail(f"the type {_name(node)} is not supported", node)
         size = getattr(node, "size", None)
-        return Type(kind, None if size is None else self.integer(size, "a type size"))
+        return Type(kind, None if size is None else self.size(size, "a type size"))
+
+    def size(self, node: ast.Expression, what: str) -> int:
+        """A positive size (a register's, a type's, an array's) up to `MAX_SIZE`."""
+        value = self.integer(node, what)
+        if not 0 < value <= MAX_SIZE:
+            self.fail(f"{what} must be between 1 and {MAX_SIZE:,}, got {value}", node)
+        return value
 
     def coerce(self, value: Any, t: Type, node: ast.QASMNode) -> Any:
         """`value` converted to type `t` (as an assignment or a cast converts it)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from openqasm3 import ast
 
-from .expressions import Expressions
+from .expressions import MAX_SIZE, Expressions
 from .includes import BRAKET_DEFINITIONS, BRAKET_NATIVE, STANDARD_INCLUDES, Native
 from .parse import Source
 from .pragmas import pragma
@@ -51,7 +51,7 @@ class Interpreter(Expressions, Quantum, Statements):
     float_type = FLOAT
 
     def __init__(self, source: Source, version: str, include_path: list[Path],
-                 static_values: dict[str, Any], definitions: Any):
+                 static_values: dict[str, Any], definitions: Any, fast: bool = True):
         self.source = source
         self.version = version
         self.include_path = include_path
@@ -83,7 +83,7 @@ class Interpreter(Expressions, Quantum, Statements):
         self.results: list = []
         self.notes: list[str] = []
         self.included: set[str] = set()
-        self.fast = True
+        self.fast = fast  # includes are read the same way as the program
         self.deepest_statement: Any = None
 
     # -- hooks of the mixins ------------------------------------------------------------
@@ -121,6 +121,9 @@ class Interpreter(Expressions, Quantum, Statements):
             self.fail(f"physical qubit {node.name} in a program that declares qubits: use either "
                       f"declared qubits or physical qubits $k, not both", node)
         wire = int(node.name[1:])
+        if wire >= MAX_SIZE:
+            self.fail(f"physical qubit {node.name} is past the largest kettle imports (${MAX_SIZE - 1})",
+                      node)
         self.physical_width = max(self.physical_width, wire + 1)
         return wire
 
@@ -217,9 +220,7 @@ class Interpreter(Expressions, Quantum, Statements):
         if self.physical_width:
             self.fail("this program uses physical qubits $k and declares qubits: use one or the other",
                       node)
-        size = None if node.size is None else self.integer(node.size, "a register size")
-        if size is not None and size < 1:
-            self.fail(f"a qubit register needs a positive size, got {size}", node)
+        size = None if node.size is None else self.size(node.size, "a register size")
         register = QubitRegister(tuple(range(self.num_declared, self.num_declared + (size or 1))),
                                  single=size is None)
         self.declare(node.qubit.name, register, node)

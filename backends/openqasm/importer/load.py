@@ -44,8 +44,7 @@ def import_qasm(text: str, path: str | None = None, include_path: Iterable[str |
         program = parse_source(source, fast)
         version = _version(program, text)
         interp = Interpreter(source, version, [Path(p) for p in include_path],
-                             dict(static_values or {}), _definitions)
-        interp.fast = fast
+                             dict(static_values or {}), _definitions, fast)
         interp.run(program)
     return QasmProgram(
         num_wires=interp.num_wires, ops=interp.ops, inputs=tuple(interp.inputs),

@@ -76,7 +76,10 @@ def parse_chunk(source: Source, start: int = 0, end: int | None = None) -> ast.P
     parser.removeErrorListeners()
     parser._errHandler = BailErrorStrategy()  # the attribute openqasm3.parse sets, too
     try:
-        program = QASMNodeVisitor().visitProgram(parser.program())
+        tree = parser.program()
+        if tree.stop is None:  # only whitespace and comments (the AST builder fails on it)
+            return ast.Program(statements=[], version=None)
+        program = QASMNodeVisitor().visitProgram(tree)
     except _SyntaxError as exc:
         raise source.error(f"syntax error: {exc.message}", exc.line + line0, exc.column) from None
     except (ParseCancellationException, RecognitionException) as exc:

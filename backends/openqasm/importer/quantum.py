@@ -196,7 +196,10 @@ class Quantum:
             value = value.to_int()
         if isinstance(value, complex) or not isinstance(value, (int, float)):
             self.fail(f"a gate parameter must be a real number, got {value!r}", node)
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            self.fail(f"the gate parameter {value} is too large for a float", node)
 
     def apply(self, gate: Any, params: list, wires: tuple[int, ...], modifiers: list, node: Any) -> None:
         """Expand `gate` on `wires` (controls first), apply `modifiers`, emit the result."""

@@ -92,17 +92,24 @@ class _Scanner:
                 slow_end = end
             else:
                 if slow_start >= 0:
-                    chunk = parse_chunk(self.source, slow_start, slow_end)
-                    version = version or chunk.version
-                    statements.extend(chunk.statements)
+                    version = self.flush(statements, version, slow_start, slow_end)
                     slow_start = -1
                 statements.append(node)
             pos = _SKIP.match(text, end).end()
         if slow_start >= 0:
-            chunk = parse_chunk(self.source, slow_start, slow_end)
-            version = version or chunk.version
-            statements.extend(chunk.statements)
+            version = self.flush(statements, version, slow_start, slow_end)
         return ast.Program(statements=statements, version=version)
+
+    def flush(self, statements: list, version: str | None, start: int, end: int) -> str | None:
+        """Parse the run of statements in `text[start:end]` onto `statements`; the version."""
+        chunk = parse_chunk(self.source, start, end)
+        if chunk.version is not None and (version is not None or statements):
+            # a chunk may open with `OPENQASM`, but the file only may: report what the parser would
+            line = self.text.count("\n", 0, start) + 1
+            raise self.source.error("syntax error: unexpected 'OPENQASM' (expected <EOF>)", line,
+                                    start - (self.text.rfind("\n", 0, start) + 1))
+        statements.extend(chunk.statements)
+        return version or chunk.version
 
     def statement_end(self, pos: int) -> int:
         """Where the statement starting at `pos` ends (after its `;` or closing brace, and
@@ -180,18 +187,25 @@ class _Scanner:
         if m is None:
             return None, pos
         span = self.span(pos, m.end())
-        size = m["regsize"] or m["size"]
         node = ast.QubitDeclaration(qubit=at(ast.Identifier(m["reg"] or m["name"]), span),
-                                    size=None if size is None else at(ast.IntegerLiteral(int(size)), span))
+                                    size=self.size_literal(m, span))
         return at(node, span), m.end()
+
+    def size_literal(self, m: re.Match, span: ast.Span) -> ast.IntegerLiteral | None:
+        """The `[n]` of a declaration, placed at its `[` (as the parser places it)."""
+        group = "regsize" if m["regsize"] else "size"
+        if m[group] is None:
+            return None
+        column = self.text.rfind("[", m.start(), m.start(group)) - self.line_pos
+        where = ast.Span(span.start_line, column, span.start_line, column)
+        return at(ast.IntegerLiteral(int(m[group])), where)
 
     def bits(self, pos: int) -> tuple[ast.Statement | None, int]:
         m = _BITS.match(self.text, pos)
         if m is None:
             return None, pos
         span = self.span(pos, m.end())
-        size = m["regsize"] or m["size"]
-        kind = at(ast.BitType(size=None if size is None else at(ast.IntegerLiteral(int(size)), span)), span)
+        kind = at(ast.BitType(size=self.size_literal(m, span)), span)
         name = at(ast.Identifier(m["reg"] or m["name"]), span)
         node = ast.ClassicalDeclaration(type=kind, identifier=name, init_expression=None)
         return at(node, span), m.end()

@@ -45,7 +45,7 @@ def parameters(text: str, line: int, column: int) -> tuple | None:
         return None
     try:
         values = tuple(float(_constant(e)) for e in expressions)
-    except _NotFast:
+    except (_NotFast, OverflowError):  # the interpreter evaluates (and reports) the rest
         return tuple(expressions)
     if len(_CONSTANT_PARAMETERS) < 10_000:
         _CONSTANT_PARAMETERS[text] = values

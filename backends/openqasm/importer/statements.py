@@ -79,9 +79,7 @@ class Statements:
             current = cells[0].value if len(cells) == 1 else BitArray(tuple(c.value for c in cells))
             if op != "=":
                 value = self.binary(_OPERATOR[op], current, value, node)
-            width = None if len(cells) == 1 and (entry.single or not isinstance(current, BitArray)) \
-                else len(cells)
-            value = self.coerce(value, Type("bit", width), node)
+            value = self.coerce(value, Type("bit", None if len(cells) == 1 else len(cells)), node)
             for cell, bit in zip(cells, value.bits if isinstance(value, BitArray) else (value,)):
                 cell.value = bit
             return
@@ -104,13 +102,19 @@ class Statements:
             self.fail("only arrays and bit registers can be assigned by index", node)
         container = entry.value
         for index in indices[:-1]:
-            container = container[self.integer(index, "an index")]
-        last = self.integer(indices[-1], "an index")
-        if not -len(container) <= last < len(container):
-            self.fail(f"index {last} is out of range for size {len(container)}", node)
+            container = container[self._array_index(container, index, node)]
+        last = self._array_index(container, indices[-1], node)
         if op != "=":
             value = self.binary(_OPERATOR[op], container[last], value, node)
         container[last] = self.coerce(value, entry.type.base, node)
+
+    def _array_index(self, container: Any, index: Any, node: Any) -> int:
+        if not isinstance(container, list):
+            self.fail("too many indices for this array", node)
+        position = self.integer(index, "an index")
+        if not -len(container) <= position < len(container):
+            self.fail(f"index {position} is out of range for size {len(container)}", node)
+        return position
 
     # -- control flow -------------------------------------------------------------------
     def branch(self, node: ast.BranchingStatement) -> None:
