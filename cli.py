@@ -101,20 +101,21 @@ def run_qasm(path: str, shots: int | None, seed: int | None, inputs: list[str],
         KettleError: an unreadable file, a program kettle cannot import (QasmError, with
             its line and column), a missing or malformed --input.
     """
-    import kettle as kt
+    from .frontend import counts, from_qasm, probs, qjit
+    from .ir import KettleError
 
     text = read_source(path)
-    qfn = kt.from_qasm(text, include_path) if path == "-" else kt.from_qasm(Path(path), include_path)
+    qfn = from_qasm(text, include_path) if path == "-" else from_qasm(Path(path), include_path)
     if qfn.num_wires == 0:
-        raise kt.KettleError(f"{path} declares no qubits: there is nothing to simulate")
+        raise KettleError(f"{path} declares no qubits: there is nothing to simulate")
     args = _qasm_inputs(qfn, inputs)
     bits = qfn.measured or tuple(range(qfn.num_wires))
     wires = sorted(set(bits))
 
-    @kt.qjit(wires=qfn.num_wires, shots=shots, seed=seed)
+    @qjit(wires=qfn.num_wires, shots=shots, seed=seed)
     def circuit(*values):
-        qfn(*values)
-        return kt.counts(wires=wires) if shots else kt.probs(wires=wires)
+        qfn(*values, results=False)  # the table is of the measured bits, not of result pragmas
+        return counts(wires=wires) if shots else probs(wires=wires)
 
     result = circuit(*args)
     table: dict[str, float] = {}

@@ -114,7 +114,8 @@ class QasmFunction:
         where = self._path or "<string>"
         return f"<kt.from_qasm {where}: {self.num_wires} wires, inputs {list(self.inputs)}>"
 
-    def __call__(self, *args: Any, wires: Sequence[int] | None = None, **kwargs: Any) -> Any:
+    def __call__(self, *args: Any, wires: Sequence[int] | None = None, results: bool = True,
+                 **kwargs: Any) -> Any:
         """Apply the program's gates to the enclosing circuit; return its result pragmas'
         measurements (one, or a tuple), or None without result pragmas.
 
@@ -122,6 +123,7 @@ class QasmFunction:
             args, kwargs: the program's inputs, in declaration order or by name. Float inputs
                 may be traced values; int/uint/bool/bit inputs must be Python ints or bools.
             wires: the circuit wires the program's wires 0, 1, ... act on (default: the same).
+            results: False applies the gates only, without measuring the result pragmas.
 
         Raises:
             TraceError: called outside a qjit body, wrong or missing inputs, a wire mismatch.
@@ -136,7 +138,7 @@ class QasmFunction:
         env = {name: values[name] for name in program.inputs if name not in program.static_inputs}
         for op in program.ops:
             _apply(op, env, mapping)
-        outputs = [_measure(r, mapping, program.num_wires) for r in program.results]
+        outputs = [_measure(r, mapping, program.num_wires) for r in program.results if results]
         if not outputs:
             return None
         return outputs[0] if len(outputs) == 1 else tuple(outputs)

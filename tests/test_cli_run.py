@@ -61,6 +61,12 @@ def test_run_samples_counts_reproducibly_with_a_seed(tmp_path, capsys):
     assert counts.keys() == {"0", "1"} and sum(map(int, counts.values())) == 200
 
 
+def test_run_ignores_result_pragmas(tmp_path, capsys):
+    path = tmp_path / "p.qasm"
+    path.write_text("OPENQASM 3.0;\nqubit q;\nx q;\n#pragma braket result sample z(q)\n")
+    assert _run(capsys, str(path)) == (0, "bitstring probability\n1 1\n", "")
+
+
 def test_run_reads_stdin(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO('OPENQASM 3.0;\nqubit q;\nx q;\n'))
     assert _run(capsys, "-") == (0, "bitstring probability\n1 1\n", "")
