@@ -40,20 +40,21 @@ def imported(path: str) -> QasmFunction | kt.QasmError:
         return error
 
 
-def reference_probs(file: Path, version: str, program) -> tuple[np.ndarray, list[int]] | None:
-    """(probabilities, the wires they cover) from Qiskit or Braket, or None if neither runs it."""
+def reference_probs(file: Path, version: str, program) -> tuple[str, np.ndarray, list[int]] | None:
+    """(which reference, probabilities, the wires they cover) from Qiskit or Braket, or None
+    if neither runs the program."""
     text = file.read_text(encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return _qiskit(text, file, version), list(range(program.num_wires))
+            return "Qiskit", _qiskit(text, file, version), list(range(program.num_wires))
         except Exception:  # noqa: BLE001 -- Qiskit loads a subset of OpenQASM 3; try Braket
             pass
         if version == "2":
             return None
         try:
             active = sorted({w for op in program.ops for w in op.all_wires})
-            return _braket(text), active
+            return "Braket", _braket(text), active
         except Exception:  # noqa: BLE001 -- no reference for this program
             return None
 
@@ -109,7 +110,8 @@ def kettle_probs(qfn: QasmFunction, wires: list[int]) -> np.ndarray:
 
 
 def classify(path: str) -> str:
-    """"agree", "imported (no reference)" or "refused"; asserts what each outcome requires."""
+    """"agree with Qiskit/Braket", "imported (no reference: ...)" or "refused"; asserts what
+    each outcome requires."""
     file = require_corpus() / path
     outcome = imported(path)
     if isinstance(outcome, kt.QasmError):
@@ -118,14 +120,14 @@ def classify(path: str) -> str:
     assert not INVALID.search(path), f"{path} is invalid but imported"
     program = outcome.program
     if program.inputs or not 0 < program.num_wires <= MAX_WIRES:
-        return "imported (no reference)"
+        return "imported (no reference: inputs, no qubits or over 14 qubits)"
     reference = reference_probs(file, program.version, program)
     if reference is None:
-        return "imported (no reference)"
-    expected, wires = reference
+        return "imported (no reference: neither Qiskit nor Braket runs it)"
+    name, expected, wires = reference
     assert len(expected) == 2 ** len(wires), f"{path}: the reference covers other qubits"
     assert np.allclose(kettle_probs(outcome, wires), expected, atol=1e-8), path
-    return "agree"
+    return f"agree with {name}"
 
 
 @pytest.mark.parametrize("path", PROGRAMS)
@@ -180,7 +182,8 @@ def refusal_kind(error: kt.QasmError) -> str:
 
 if __name__ == "__main__":
     tally = collections.Counter(classify(path) for path in PROGRAMS)
-    print(dict(tally))
+    for outcome, count in sorted(tally.items()):
+        print(f"{count:4d}  {outcome}")
     refusals = collections.Counter(refusal_kind(imported(p)) for p in PROGRAMS
                                    if isinstance(imported(p), kt.QasmError))
     for reason, count in refusals.most_common():
