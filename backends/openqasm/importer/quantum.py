@@ -112,19 +112,25 @@ class Quantum:
         if type(gate) is not Native or self.sink is not None or len(node.qubits) != gate.num_qubits \
                 or len(node.params) != gate.num_params:
             return self.gate_call(node.to_ast())
+        find = self.scope.find
         wires = []
         for name, index in node.qubits:
-            register = self.scope.find(name)
+            register = find(name)
             if index is None or type(register) is not QubitRegister or register.single \
                     or not 0 <= index < len(register.wires):
                 return self.gate_call(node.to_ast())
             wires.append(register.wires[index])
-        if len(set(wires)) != len(wires):
+        if len(wires) > 1 and len(set(wires)) != len(wires):
             return self.gate_call(node.to_ast())
-        params = tuple(p if type(p) is float else self.parameter(p) for p in node.params)
+        params = node.params
+        if not node.constant:
+            params = tuple(p if type(p) is float else self.parameter(p) for p in params)
         c = gate.controls
-        self.emit(GateApplication(gate.gate, tuple(wires[c:]), params, tuple(wires[:c]), (True,) * c,
-                                  gate.adjoint), node)
+        if c:
+            self.emit(GateApplication(gate.gate, tuple(wires[c:]), params, tuple(wires[:c]), (True,) * c,
+                                      gate.adjoint), node)
+        else:
+            self.emit(GateApplication(gate.gate, tuple(wires), params, (), (), gate.adjoint), node)
 
     def gate_call(self, node: ast.QuantumGate) -> None:
         name = node.name.name

@@ -251,11 +251,12 @@ class FastGate:
     parser would have built.
     """
 
-    __slots__ = ("name", "params", "qubits", "line", "column", "_args", "_args_column")
+    __slots__ = ("name", "params", "qubits", "line", "column", "constant", "_args", "_args_column")
 
     def __init__(self, name: str, params: tuple, qubits: tuple, line: int, column: int, args: str,
                  args_column: int):
         self.name, self.params, self.qubits, self.line, self.column = name, params, qubits, line, column
+        self.constant = all(type(p) is float for p in params)  # parameters known: no evaluation
         self._args, self._args_column = args, args_column  # the operands' text and its column
 
     @property

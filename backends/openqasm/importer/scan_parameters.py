@@ -40,9 +40,11 @@ def parameters(text: str, line: int, column: int) -> tuple | None:
     numbers = [_NUMBER.fullmatch(part) for part in text.split(",")]
     if all(numbers):
         return tuple(-float(m[2] + (m[3] or "")) if m[1] else float(m[2] + (m[3] or "")) for m in numbers)
-    expressions = _expressions(text, line, column)
+    expressions, constant = _expressions(text, line, column)
     if expressions is None:
         return None
+    if not constant:  # it names a variable: the interpreter evaluates it
+        return tuple(expressions)
     try:
         values = tuple(float(_constant(e)) for e in expressions)
     except (_NotFast, OverflowError):  # the interpreter evaluates (and reports) the rest
@@ -69,16 +71,17 @@ def _constant(node: ast.Expression) -> float | int:
     raise _NotFast
 
 
-def _expressions(text: str, line: int, column: int) -> list | None:
+def _expressions(text: str, line: int, column: int) -> tuple[list | None, bool]:
     """The parameter expressions `a, b, ...` (numbers, names, + - * / ** and parentheses),
-    built as the parser builds them (`column` is where `text` starts); None for anything else."""
+    built as the parser builds them (`column` is where `text` starts), or None for anything
+    else; and whether they name only numbers and constants (pi, tau, euler)."""
     tokens = []
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
             if text[pos:].strip():
-                return None
+                return None, False
             break
         kind = m.lastgroup
         tokens.append((kind, m.group(kind), column + m.start(kind)))
@@ -90,8 +93,8 @@ def _expressions(text: str, line: int, column: int) -> list | None:
             parser.take()
             out.append(parser.expression(0))
     except (_NotFast, RecursionError):  # deep nesting: the parser reports it, if it must
-        return None
-    return out if parser.at_end() else None
+        return None, False
+    return (out if parser.at_end() else None), parser.constant
 
 
 class _NotFast(Exception):
@@ -108,6 +111,7 @@ class _Expression:
 
     def __init__(self, tokens: list[tuple[str, str, int]], line: int):
         self.tokens, self.i, self.line = tokens, 0, line
+        self.constant = True  # no name but pi, tau and euler so far
 
     def peek(self) -> str | None:
         return self.tokens[self.i][1] if self.i < len(self.tokens) else None
@@ -147,6 +151,7 @@ class _Expression:
             node = ast.FloatLiteral(float(text)) if is_float else ast.IntegerLiteral(int(text))
             return at(node, self.span(column))
         if kind == "id" and self.peek() != "(" and text not in KEYWORDS:
+            self.constant = self.constant and text in CONSTANTS
             return at(ast.Identifier(text), self.span(column))
         if text == "(":
             inner = self.expression(0)
