@@ -24,6 +24,7 @@ from .frontend import (
     counts,
     ctrl,
     expval,
+    from_qasm,
     grad,
     jacobian,
     probs,
@@ -66,6 +67,5 @@ __all__ = [
     "VerifyError", "WireError", "__version__", "adjoint", "counts", "ctrl", "draw", "expval", "grad",
     "jacobian",
     "parse_module", "probs", "qasm_inputs", "qjit", "sample", "specs", "state", "to_qasm",
-    "to_qasm_batch", "value_and_grad",
-    "var", "verify",
+    "to_qasm_batch", "value_and_grad", "var", "verify", "from_qasm",
 ]

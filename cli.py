@@ -1,5 +1,5 @@
-"""The `kettle` command line: `kettle demo`, `kettle opt`, `kettle qasm` and `kettle cache` (also
-`python -m kettle ...`)."""
+"""The `kettle` command line: `kettle demo`, `kettle opt`, `kettle qasm`, `kettle run` and
+`kettle cache` (also `python -m kettle ...`)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     qasm.add_argument("--kernel", default=None, help="the kernel to export (needed if there are several)")
     qasm.add_argument("-o", "--output", default=None, help="write the program here instead of stdout")
 
+    run = commands.add_parser("run", help="simulate an OpenQASM 2/3 program; print the probabilities "
+                                          "(or counts) of its measured bits")
+    run.add_argument("program", help="OpenQASM file ('-' for stdin)")
+    run.add_argument("--shots", type=_positive_int, default=None,
+                     help="sample this many shots and print counts (default: exact probabilities)")
+    run.add_argument("--seed", type=_seed, default=None, help="seed of the sampler (with --shots)")
+    run.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                     help="the value of an `input` of the program (repeat for several)")
+    run.add_argument("-I", "--include-path", action="append", default=[], metavar="DIR",
+                     help="a folder to search for include files (repeat for several)")
+
     cache = commands.add_parser("cache", help="the disk cache of compiled numba kernels")
     cache.add_argument("action", choices=("info", "clear"),
                        help="info: where it is, whether it is used, its size; clear: delete its files")
@@ -51,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             run_cache(args.action)
         elif args.command == "qasm":
             run_qasm(args.file, args.target, args.kernel, args.output)
+        elif args.command == "run":
+            run_program(args.program, args.shots, args.seed, args.input, args.include_path)
         else:
             run_opt(args.file, args.passes, args.print_after_all)
     except KettleError as exc:
@@ -63,6 +76,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
     return value
 
 
@@ -109,6 +129,71 @@ def run_qasm(path: str, target: str, kernel: str | None, output: str | None) -> 
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise KettleError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run_program(path: str, shots: int | None, seed: int | None, inputs: list[str],
+                include_path: list[str]) -> None:
+    """Import the OpenQASM program in `path`, simulate it and print a `bitstring value` table:
+    the probabilities (or, with `shots`, the counts) of its measured bits in bit order, first
+    bit leftmost; of all its wires when it measures none. Only nonzero rows, sorted.
+
+    Raises:
+        KettleError: an unreadable file, a program kettle cannot import (QasmError, with
+            its line and column), a missing or malformed --input.
+    """
+    from .frontend import counts, from_qasm, probs, qjit
+    from .ir import KettleError
+
+    text = read_source(path)
+    qfn = from_qasm(text, include_path) if path == "-" else from_qasm(Path(path), include_path)
+    if qfn.num_wires == 0:
+        raise KettleError(f"{path} declares no qubits: there is nothing to simulate")
+    args = _qasm_inputs(qfn, inputs)
+    bits = qfn.measured or tuple(range(qfn.num_wires))
+    wires = sorted(set(bits))
+
+    @qjit(wires=qfn.num_wires, shots=shots, seed=seed)
+    def circuit(*values):
+        qfn(*values, results=False)  # the table is of the measured bits, not of result pragmas
+        return counts(wires=wires) if shots else probs(wires=wires)
+
+    result = circuit(*args)
+    table: dict[str, float] = {}
+    outcomes = result.items() if shots else ((format(i, f"0{len(wires)}b"), p) for i, p in enumerate(result))
+    for outcome, value in outcomes:
+        key = "".join(outcome[wires.index(w)] for w in bits)
+        table[key] = table.get(key, 0) + value
+    print(f"bitstring {'counts' if shots else 'probability'}")
+    for key in sorted(table):
+        if table[key] > 1e-12:
+            print(f"{key} {table[key] if shots else format(float(table[key]), '.12g')}")
+
+
+def _qasm_inputs(qfn, assignments: list[str]) -> list:
+    """The program's input values, in declaration order, from NAME=VALUE strings."""
+    from .ir import KettleError
+
+    values: dict[str, object] = {}
+    static = qfn.program.static_inputs
+    for item in assignments:
+        name, sep, text = item.partition("=")
+        if not sep or name not in qfn.inputs:
+            raise KettleError(f"--input {item!r}: write NAME=VALUE with NAME one of the program's "
+                              f"inputs {list(qfn.inputs)}")
+        try:
+            if name in static:
+                values[name] = {"true": 1, "false": 0}.get(text.lower(), None)
+                values[name] = int(text, 0) if values[name] is None else values[name]
+            else:
+                values[name] = float(text)
+        except ValueError:
+            kind = static.get(name, "float")
+            raise KettleError(f"--input {item!r}: {text!r} is not a valid {kind}") from None
+    missing = [n for n in qfn.inputs if n not in values]
+    if missing:
+        raise KettleError(f"the program needs --input {missing[0]}=VALUE (its inputs: "
+                          f"{', '.join(qfn.inputs)})")
+    return [values[n] for n in qfn.inputs]
 
 
 def run_cache(action: str) -> None:

@@ -5,6 +5,7 @@ gate table, so they are re-exported from `GATE_CLASSES` rather than listed here.
 """
 
 from .autodiff import grad, jacobian, value_and_grad
+from .from_qasm import QasmFunction, from_qasm
 from .measurements import counts, expval, probs, sample, state, var
 from .observables import Hamiltonian, Hermitian, Observable
 from .operations import GATE_CLASSES, Operation, QubitUnitary
@@ -20,5 +21,5 @@ __all__ = [
     "GradientDescentOptimizer", "Hamiltonian", "Hermitian", "Observable", "Operation", "QJIT",
     "QubitUnitary", "StronglyEntanglingLayers",
     "adjoint", "counts", "ctrl", "expval", "grad", "jacobian", "probs", "qjit", "sample", "state",
-    "value_and_grad", "var",
+    "value_and_grad", "var", "QasmFunction", "from_qasm",
 ]
