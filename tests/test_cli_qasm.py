@@ -75,11 +75,30 @@ def test_qasm_writes_the_output_file_and_reads_stdin(tmp_path, capsys, monkeypat
     assert out.read_text(encoding="utf-8") == BRAKET
 
 
-def test_qasm_reports_what_the_target_cannot_express(source, capsys):
+def test_qasm_runs_the_ibm_pipeline(source, capsys):
+    status, out, err = _run(capsys, str(source), "--target", "ibm")
+    assert (status, err) == (0, "")
+    gates = {line.split("(")[0].split(" ")[0] for line in out.splitlines()
+             if line and not line.startswith(("OPENQASM", "include", "input", "bit", "c[", "//"))}
+    assert gates <= {"rz", "sx", "x", "cx"} and "$" in out
+
+
+def test_qasm_reports_what_the_target_cannot_express(tmp_path, capsys):
+    source = tmp_path / "unitary.kir"
+    source.write_text(_swap_unitary_kir(), encoding="utf-8")
     status, out, err = _run(capsys, str(source), "--target", "ibm")
     assert (status, out) == (1, "")
-    assert err.startswith("error: cannot export kernel @c_kernel for the 'ibm' target: ")
-    assert "Target.prepare" in err and err.count("\n") == 1
+    assert err.startswith("error: ") and "KAK" in err and err.count("\n") == 1
+
+
+def _swap_unitary_kir() -> str:
+    """IR text of a kernel applying a constant 2-qubit unitary (CNOT-like permutation)."""
+    from kettle.ir import Module
+    from kettle.ir.builder import KernelBuilder
+
+    b = KernelBuilder("u", 2)
+    b.unitary(np.eye(4)[[1, 0, 3, 2]], [0, 1])
+    return str(Module("u", (b.build([b.probs([0, 1])]),)))
 
 
 def test_qasm_chooses_among_several_kernels(tmp_path, capsys):
