@@ -138,6 +138,7 @@ class QasmFunction:
         env = {name: values[name] for name in program.inputs if name not in program.static_inputs}
         for op in program.ops:
             _apply(op, env, mapping)
+        _apply_global_phase(program.global_phase, env, mapping, program.num_wires)
         outputs = [_measure(r, mapping, program.num_wires) for r in program.results if results]
         if not outputs:
             return None
@@ -201,6 +202,18 @@ def _apply(op: Any, env: dict[str, Any], mapping: tuple[int, ...] | None) -> Non
     if op.controls:
         controls = op.controls if mapping is None else tuple(mapping[w] for w in op.controls)
         ctrl(gate, control=controls, control_values=op.control_values)
+
+
+def _apply_global_phase(phase: Any, env: dict[str, Any], mapping: tuple[int, ...] | None,
+                        num_wires: int) -> None:
+    """Multiply the state by e^{i phase} exactly: X P(phase) X P(phase) = e^{i phase} I on one
+    wire. Unobservable alone, but under kt.ctrl it is a relative phase that must be right."""
+    if num_wires == 0 or (isinstance(phase, (int, float)) and phase == 0):
+        return
+    angle = phase.evaluate(env) if hasattr(phase, "evaluate") else phase
+    wire = 0 if mapping is None else mapping[0]
+    for gate in ("PauliX", "PhaseShift", "PauliX", "PhaseShift"):
+        GATE_CLASSES[gate](*([angle] if gate == "PhaseShift" else []), wires=wire)
 
 
 def _measure(result: Any, mapping: tuple[int, ...] | None, num_wires: int) -> Any:

@@ -176,15 +176,21 @@ def _measurement_kernel(kernel: Function, wire_of, basis: Mapping[int, str], nam
 
 def _bit_table(counts: Mapping[str, float], n: int) -> tuple[np.ndarray, np.ndarray]:
     """`(bits, weights)`: one row of 0/1 per distinct bitstring, and its share of the shots."""
-    if not counts:
-        raise KettleError("empty counts: every program needs at least one shot")
-    keys = [k.replace(" ", "") for k in counts]
-    if any(len(k) != n or set(k) - {"0", "1"} for k in keys):
-        bad = next(k for k in keys if len(k) != n or set(k) - {"0", "1"})
-        raise KettleError(f"counts key {bad!r} is not a string of {n} bits (c[0] leftmost); "
-                          f"reverse Qiskit's keys with postprocess(..., bit_order='qiskit')")
+    if not isinstance(counts, Mapping) or not counts:
+        raise KettleError(f"each program's counts must be a non-empty dict of bitstring -> count, got "
+                          f"{counts!r:.60}")
+    keys = [k.replace(" ", "") if isinstance(k, str) else k for k in counts]
+    for k in keys:
+        if not isinstance(k, str) or set(k) - {"0", "1"}:
+            raise KettleError(f"counts key {k!r} is not a bitstring such as {'0' * n!r}")
+        if len(k) != n:
+            raise KettleError(f"counts key {k!r} has {len(k)} bits; the program measures {n} "
+                              f"(one key character per classical bit, c[0] leftmost)")
     bits = np.array([[c == "1" for c in k] for k in keys], dtype=np.int8)
     weights = np.array(list(counts.values()), dtype=float)
+    if not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+        raise KettleError("counts must be non-negative numbers with a positive total: every program "
+                          "needs at least one shot")
     return bits, weights / weights.sum()
 
 

@@ -102,6 +102,10 @@ def to_qasm_batch(f: Any, *args: Any, target: Any = None, **kwargs: Any) -> Qasm
             counts-based estimate (state, samples), kernel calls whose parameters depend on
             earlier results.
     """
+    if not (hasattr(f, "trace") and hasattr(f, "lower")):
+        raise KettleError(f"kt.to_qasm_batch takes a qjit function or kt.grad/kt.jacobian of one, got "
+                          f"{type(f).__name__} {f!r:.50}; decorate the circuit with @kt.qjit(wires=...) "
+                          f"(a cost function calling qjit functions: wrap it in kt.grad or kt.jacobian)")
     f = _for_hardware(f)
     traced = f.trace(*args, **kwargs)
     module = traced.module

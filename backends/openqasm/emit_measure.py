@@ -82,8 +82,8 @@ class Measurements:
                             f"value only; return the bare word and scale in Python, or {_BATCH_FIX}")
         factors = parse_word(obs.words[0])
         wires = [self.wire[q] for q in obs.qubits]
-        if not factors:
-            return f"i({self.texts[wires[0]]})"
+        if not factors:  # the identity: its value is 1 on any qubit
+            return f"i({self.texts[wires[0] if wires else 0]})"
         return " @ ".join(f"{p.lower()}({self.texts[wires[i]]})" for p, i in factors)
 
     def _wires(self, obs: Any) -> list[int]:

@@ -10,8 +10,10 @@ package's coupling maps: one heavy-hex generator, numbered as Qiskit's).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from ...ir import ALIASES, GATES, Module, QasmError
@@ -70,8 +72,17 @@ class Target:
 
     @property
     def rules(self) -> Dialect:
-        """The target's dialect rules (names, definitions, modifiers, result pragmas)."""
-        return self.dialect if isinstance(self.dialect, Dialect) else DIALECTS[self.dialect]
+        """The target's dialect rules (names, definitions, modifiers, result pragmas). A device
+        knows its own basis gates: each one the dialect cannot name goes by its OpenQASM name
+        from the gate table (`ecr`, `rzz`, ...)."""
+        rules = self.dialect if isinstance(self.dialect, Dialect) else DIALECTS[self.dialect]
+        if self.basis_gates is None:
+            return rules
+        extra = {g: GATES[g].qasm for g in self.basis_gates
+                 if g not in rules.gates and GATES[g].qasm is not None}
+        if not extra:
+            return rules
+        return dataclasses.replace(rules, gates=MappingProxyType({**rules.gates, **extra}))
 
     def coupling_graph(self) -> Any:
         """The coupling map as an undirected networkx Graph (None when all-to-all)."""
@@ -85,19 +96,22 @@ class Target:
         """Compile `module` for this target before it is emitted: THE pipeline hook.
 
         Targets with a basis run decompose -> route (when there is a coupling map) ->
-        single-qubit resynthesis, verified after each pass.
+        decompose (the SWAPs routing inserted) -> single-qubit resynthesis, verified after
+        each pass; a coupling map without a basis only routes.
         """
-        if self.basis_gates is None:
+        if self.basis_gates is None and self.coupling_map is None:
             return module
         from ...passes import PassManager
         from ...passes.decompose import Decompose
         from ...passes.resynthesize_1q import Resynthesize1Q
         from ...passes.routing import Route
 
+        if self.basis_gates is None:
+            return PassManager([Route(coupling_map=self.coupling_graph())]).run(module)
         basis = tuple(sorted(self.basis_gates))
-        passes = [Decompose(basis=basis)]
+        passes: list[Any] = [Decompose(basis=basis)]
         if self.coupling_map is not None:
-            passes.append(Route(coupling_map=self.coupling_graph()))
+            passes += [Route(coupling_map=self.coupling_graph()), Decompose(basis=basis)]
         passes.append(Resynthesize1Q(basis=basis))
         return PassManager(passes).run(module)
 

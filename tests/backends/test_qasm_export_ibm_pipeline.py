@@ -53,3 +53,52 @@ def test_ibm_pipeline_on_heavy_hex_parametric(drawn):
     _check(exported.text, MAPS["heavy-hex"])
     probs = qiskit_measured_probs(exported.text, exported.inputs)
     np.testing.assert_allclose(probs, run_kernel(kernel, params)[0], atol=1e-8)
+
+
+def _ghz_like():
+    import kettle as kt
+
+    @kt.qjit(wires=3)
+    def c(x):
+        kt.Hadamard(0)
+        kt.CNOT([0, 1])
+        kt.CNOT([1, 2])
+        kt.RX(x, wires=2)
+        kt.CNOT([2, 0])
+        return kt.probs()
+
+    return c
+
+
+def test_a_cz_device_with_a_coupling_map_gets_its_swaps_decomposed():
+    import kettle as kt
+
+    c = _ghz_like()
+    text = kt.to_qasm(c, 0.3, target=Target("iqm", basis=["rx", "ry", "cz"], coupling_map=[(0, 1), (1, 2)]))
+    assert "swap" not in text and "cx" not in text
+    np.testing.assert_allclose(qiskit_measured_probs(text), c(0.3), atol=1e-10)
+
+
+def test_native_basis_gates_outside_stdgates_are_emitted_by_name():
+    import kettle as kt
+
+    c = _ghz_like()
+    ecr_device = Target("ibm", basis=["rz", "sx", "x", "ecr"], coupling_map=[(0, 1), (1, 2)])
+    text = kt.to_qasm(c, 0.3, target=ecr_device)
+    assert "ecr $" in text and "cx" not in text
+    qfn = kt.from_qasm(text)  # kettle's importer knows ecr (Qiskit's needs a definition)
+
+    @kt.qjit(wires=qfn.num_wires)
+    def back():
+        qfn()
+        return kt.probs(wires=list(qfn.measured))
+
+    np.testing.assert_allclose(back(), c(0.3), atol=1e-10)
+
+
+def test_a_coupling_map_without_a_basis_routes():
+    import kettle as kt
+
+    c = _ghz_like()
+    text = kt.to_qasm(c, 0.3, target=Target("generic", coupling_map=[(0, 1), (1, 2), (2, 3)]))
+    np.testing.assert_allclose(qiskit_measured_probs(text), c(0.3), atol=1e-10)

@@ -146,3 +146,21 @@ def test_batch_for_an_ibm_device_runs_routed_programs():
     batch = kt.to_qasm_batch(kt.grad(cost), W, target=target)
     assert all("$" in p.qasm and "rz(" in p.qasm and " ry(" not in p.qasm for p in batch.programs)
     np.testing.assert_allclose(batch.postprocess(run_batch(batch)), kt.grad(cost)(W), atol=1e-10)
+
+
+@pytest.mark.parametrize("counts, needle", [
+    ([{1: 5}], "not a bitstring"),
+    ([{"000": 0}], "at least one shot"),
+    ([{"000": -1, "001": 2}], "non-negative"),
+    ([{"0": 3}], "has 1 bits; the program measures 3"),
+    (["000"], "non-empty dict"),
+])
+def test_batch_counts_are_checked(counts, needle):
+    batch = kt.to_qasm_batch(circuit, W)
+    with pytest.raises(kt.KettleError, match=needle):
+        batch.postprocess(counts * len(batch))
+
+
+def test_batch_of_a_plain_function_names_the_fix():
+    with pytest.raises(kt.KettleError, match="qjit"):
+        kt.to_qasm_batch(lambda x: x, 0.3)

@@ -8,8 +8,8 @@ definitions run at import; `statements`, `quantum`, `expressions`, `modifiers`,
 Conventions, where implementations differ:
 - `U(θ, φ, λ)` and `u3` are exactly kettle's U3 (Qiskit's and Braket's U; the current
   spec's U carries an extra e^{iθ/2}, which only `ctrl @ U` could observe).
-- An uncontrolled `gphase` is recorded in `QasmProgram.global_phase`, never applied;
-  under `ctrl @` it becomes a phase gate on the controls.
+- An uncontrolled `gphase` is summed in `QasmProgram.global_phase` and applied once, exactly,
+  at the end (it matters under kt.ctrl); under `ctrl @` it is a phase gate on the controls.
 - Bit i of an integer (`n[i]`) and of a bit register's value is the i-th least
   significant; a bitstring literal's last character is bit 0 (Braket's simulator reads
   integers' bits from the most significant end instead).

@@ -130,7 +130,8 @@ class QasmProgram:
             their types; their values shape the circuit, so the program is interpreted again
             for each binding (float inputs stay symbolic: `Sym`).
         measured: the measured wire of each classical bit, in bit order.
-        global_phase: the sum of uncontrolled `gphase` angles (recorded, never applied).
+        global_phase: the sum of uncontrolled `gphase` angles (applied once at the end: it
+            matters under kt.ctrl).
     """
 
     num_wires: int
