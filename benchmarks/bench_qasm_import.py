@@ -3,6 +3,7 @@
 
     python benchmarks/bench_qasm_import.py                  # 1e3, 1e4, 1e5 gates
     python benchmarks/bench_qasm_import.py --sizes 1e3,1e4
+    python benchmarks/bench_qasm_import.py --record         # append the table to benchmarks/RESULTS.md
 
 Programs: `WIRES` qubits of random h / rz(number) / cx / u3(expressions of pi) statements,
 one per line, measured at the end ("constant"), or the same with rotation angles that are
@@ -19,9 +20,15 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import sys
 import time
+from pathlib import Path
 
 import openqasm3
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from timing import report  # noqa: E402
 
 import kettle as kt
 from kettle.backends.openqasm.importer.load import import_qasm
@@ -76,30 +83,35 @@ def trace_seconds(qfn: QasmFunction) -> float:
 
 
 def measure(n: int, variant: str) -> str:
-    """One table row: the stages for an `n`-gate program of `variant`."""
+    """One markdown table row: the stages for an `n`-gate program of `variant`."""
     text = program(n, variant)
     antlr = f"{timed(lambda: openqasm3.parse(text)):.2f} s" if n <= ANTLR_UP_TO else "-"
     imported: list[QasmFunction] = []
     seconds = timed(lambda: imported.append(kt.from_qasm(text)), REPEATS)
     slow = f"{timed(lambda: import_qasm(text, fast=False)):.2f} s" if n <= ANTLR_UP_TO else "-"
     trace = trace_seconds(imported[0])
-    return (f"{variant:9s} {n:7d} {antlr:>14s} {seconds:8.2f} s {seconds / n * 1e6:8.1f} "
-            f"{slow:>10s} {trace:6.2f} s {trace / n * 1e6:8.1f}")
+    return (f"| {variant} | {n} | {antlr} | {seconds:.2f} s | {seconds / n * 1e6:.1f} | {slow} | "
+            f"{trace:.2f} s | {trace / n * 1e6:.1f} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1e3,1e4,1e5", help="gate counts, comma-separated")
+    parser.add_argument("--record", action="store_true", help="append the table to benchmarks/RESULTS.md")
     args = parser.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     import_qasm(program(10, "constant"))  # kettle's include definitions are parsed once per process
-    print(f"{'variant':9s} {'gates':>7s} {'parse (ANTLR)':>14s} {'from_qasm':>10s} {'us/gate':>8s} "
-          f"{'slow path':>10s} {'trace':>8s} {'us/gate':>8s}")
+    rows = ["| variant | gates | parse (ANTLR) | from_qasm | us/gate | slow path | trace | us/gate |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for variant in ("constant", "input"):
         for n in sizes:
-            print(measure(n, variant))
-
+            rows.append(measure(n, variant))
+            print(rows[-1], flush=True)
+    note = (f"{WIRES} qubits; from_qasm and trace: best of {REPEATS}; parse and slow path once "
+            f"(only up to {ANTLR_UP_TO} gates).")
+    report("OpenQASM import by program size (bench_qasm_import.py)", "\n".join(rows) + "\n\n" + note,
+           args.record)
 
 if __name__ == "__main__":
     main()
