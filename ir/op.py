@@ -78,6 +78,7 @@ def attr(default: Any = dataclasses.MISSING, *, minimum: int | None = None) -> A
 class Op:
     """Base class of every IR op; see the module docstring."""
 
+    __slots__ = ()
     name: ClassVar[str]
     OPERANDS: ClassVar[tuple[FieldSpec, ...]] = ()
     RESULTS: ClassVar[tuple[FieldSpec, ...]] = ()
@@ -223,7 +224,7 @@ def op(name: str):
     """Class decorator: make an op dataclass, record field roles, register it under `name`."""
 
     def wrap(cls: type) -> type[Op]:
-        cls = dataclass(frozen=True, kw_only=True, eq=False)(cls)
+        cls = dataclass(frozen=True, kw_only=True, eq=False, slots=True)(cls)
         hints = typing.get_type_hints(cls)  # the annotations, resolved from their strings
         by_role: dict[str, list[FieldSpec]] = {"operand": [], "result": [], "attr": []}
         for f in dataclasses.fields(cls):
