@@ -205,6 +205,9 @@ def _flattener(specs: tuple[FieldSpec, ...]) -> Callable[[Op], tuple[Value, ...]
         return lambda o: (getattr(o, only),)
     if not any(spec.variadic for spec in specs):
         return operator.attrgetter(*names)  # a tuple of the fields, in order
+    if len(specs) == 2 and all(spec.variadic for spec in specs):  # gates: params, qubits
+        first, second = names
+        return lambda o: tuple(getattr(o, first)) + tuple(getattr(o, second))
     variadic = [spec.variadic for spec in specs]
 
     def flatten(o: Op) -> tuple[Value, ...]:
