@@ -125,9 +125,13 @@ def print_op(o: Op, namer: Namer) -> str:
     """One op's line (without indent); defines its results in `namer`."""
     operands, flat, attr_specs = _layout(type(o))
     groups = []  # operand names, looked up before the results are defined (uses before defs)
+    name_of = namer.names.get
     for field, variadic in operands:
         value = getattr(o, field)
-        groups.append(", ".join([namer[v] for v in value]) if variadic else namer[value])
+        if variadic:
+            groups.append(", ".join([name_of(v) or namer[v] for v in value]))
+        else:
+            groups.append(name_of(value) or namer[value])
     results = o.results
     text = ", ".join([namer.define(v) for v in results]) + " = " + o.name if results else o.name
     attrs = []
