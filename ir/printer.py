@@ -97,11 +97,14 @@ class Namer:
                 return self._take(v, str(self.counter))
             k = 0
         name = f"{hint}_{k}" if k else hint
-        while name in self.taken:
+        taken = self.taken
+        while name in taken:
             k += 1
             name = f"{hint}_{k}"
         self._suffix[hint] = k
-        return self._take(v, name)
+        taken.add(name)
+        text = self.names[v] = "%" + name
+        return text
 
     def _take(self, v: Value, name: str) -> str:
         self.taken.add(name)

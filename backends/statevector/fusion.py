@@ -73,8 +73,11 @@ def _partner(a, items, last, parametric) -> tuple[int, bool] | None:
     if not parametric and not a.is_constant:
         return None
     mine = set(a.wires)
+    candidates = {last[w] for w in mine if w in last}
+    if not candidates:
+        return None
     own_cost = cost(a)
-    for index in sorted({last[w] for w in mine if w in last}, reverse=True):
+    for index in sorted(candidates, reverse=True):
         b = items[index]
         if not parametric and not all(m.is_constant for m in _members(b)):
             continue
