@@ -20,7 +20,7 @@ PARITY_PROBE_WIDTHS = (1, 2, 3)
 MAX_EXPLICIT_WIDTH = 6  # wider gates are never expanded into 2^k x 2^k matrices
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     """One per-call factor `exp(-i sign theta G)`: eigenvalues (or G's diagonal) and projectors."""
 
@@ -30,7 +30,7 @@ class Factor:
     projectors: np.ndarray | None = None  # (d, d, d): projectors[j] = v_j v_j^dagger
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GateAction:
     """What to apply: `kind` on `targets` when each of `controls` has its `values` bit.
 
