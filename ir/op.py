@@ -1,6 +1,6 @@
 """The op machinery: an op is a frozen dataclass whose fields are operands, results or attributes.
 
-`@op("dialect.verb")` turns a class into a keyword-only frozen dataclass, records each
+`@op("dialect.verb")` turns a class into a keyword-only, frozen, slotted dataclass, records each
 field's role from `operand(...)`, `operands(...)`, `result(...)`, `results(...)` or
 `attr(...)` (an attribute's type is its annotation, see `attributes.py`), and registers
 the class under its name, so the printer, parser, verifier and every rewrite handle all
