@@ -69,6 +69,8 @@ class _Emitter:
         self.names: dict[Value, str] = {}
         self.scalar_uses: set[Value] = set()
         self.gathered: set[Value] = set()
+        self.inline: set[Value] = set()
+        self.exprs: dict[Value, str] = {}
         self.views: set[Value] = {a for a in fn.args if isinstance(a.type, TensorType)}
         """Tensors whose arrays may share memory with an argument or a constant."""
 
@@ -76,6 +78,18 @@ class _Emitter:
         if v not in self.names:
             self.names[v] = f"v{len(self.names)}"
         return self.names[v]
+
+    def define(self, v: Value, expr: str, inline: bool = False) -> None:
+        """`v = expr` as a line, or kept as `v`'s expression if `v` is inlined (see _inlined)."""
+        if v in self.inline:
+            self.exprs[v] = f"({expr})" if inline else expr
+        else:
+            self.lines.append(f"{self.name(v)} = {expr}")
+
+    def ref(self, v: Value) -> str:
+        """How an operand reads `v`: its name, or its expression if it is inlined."""
+        expr = self.exprs.pop(v, None)
+        return self.name(v) if expr is None else expr
 
     def kernel(self, name: str) -> tuple[str, str]:
         """The generated code's names for kernel `name` and for the generator it samples with."""
@@ -118,6 +132,7 @@ def compile_host(fn: Function, callees: Mapping[str, Any], rngs: Mapping[str, An
     gathers = {o: _gather_plan(o, extracts) for o in fn.body if isinstance(o, FromElements)}
     e.scalar_uses = _scalar_sources(fn, extracts, gathers)
     e.gathered = {t for plan in gathers.values() if plan is not None for t in plan[0]}
+    e.inline = _inlined(fn, extracts)
     for a in fn.args:
         if isinstance(a.type, TensorType):
             e.define_tensor(a)
@@ -131,6 +146,33 @@ def compile_host(fn: Function, callees: Mapping[str, Any], rngs: Mapping[str, An
     compiled = e.namespace[py_name]
     compiled.__source__ = source
     return compiled
+
+
+MAX_INLINE_DEPTH = 16
+"""Expressions nest at most this deep (Python's parser refuses ~200 nested parentheses)."""
+
+
+def _inlined(fn: Function, extracts: dict[Value, Extract]) -> set[Value]:
+    """Scalars written into the expression of their one user instead of a line of their own:
+    element reads and inline arithmetic used once, by inline arithmetic. Both are pure, so
+    moving them changes no result; and Python compiles a function at ~15 us a line, most of
+    a 1e5-gate host function's compile (`2 * w[i] + 0.1` per gate: three lines become one)."""
+    uses: dict[Value, int] = {}
+    for o in fn.body:
+        for v in o.operands:
+            uses[v] = uses.get(v, 0) + 1
+    depth: dict[Value, int] = {v: 0 for v in extracts}  # candidates, by nesting depth
+    inlined: set[Value] = set()
+    for o in fn.body:
+        if not (isinstance(o, (BinaryOp, UnaryOp)) and o.name in _INLINE):
+            continue
+        deepest = 0
+        for v in o.operands:
+            if uses[v] == 1 and depth.get(v, MAX_INLINE_DEPTH) < MAX_INLINE_DEPTH:
+                inlined.add(v)
+                deepest = max(deepest, depth[v] + 1)
+        depth[o.results[0]] = deepest
+    return inlined
 
 
 def _gather_plan(o: FromElements, extracts: dict[Value, Extract]) -> tuple[list[Value], np.ndarray] | None:
@@ -162,8 +204,7 @@ def _scalar_sources(fn: Function, extracts: dict[Value, Extract], gathers: dict)
 def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) -> None:
     if isinstance(o, Extract):
         if o.source in e.scalar_uses:
-            e.lines.append(f"{e.name(o.out)} = {e.name(o.source)}_l"
-                           f"[{_flat_index(o.index, o.source.type.shape)}]")
+            e.define(o.out, f"{e.name(o.source)}_l[{_flat_index(o.index, o.source.type.shape)}]")
         return  # only gathered: no scalar needed
     if isinstance(o, Constant):
         value = o.value
@@ -174,13 +215,12 @@ def _emit(e: _Emitter, o: Any, extracts: dict[Value, Extract], gathers: dict) ->
             e.views.add(o.out)
             e.define_tensor(o.out)
     elif isinstance(o, (BinaryOp, UnaryOp)):
-        operands = [e.name(v) for v in o.operands]
+        operands = [e.ref(v) for v in o.operands]
         template = _INLINE.get(o.name)
         if template is None:
-            call = f"_op_{o.name.replace('.', '_')}({', '.join(operands)})"
+            e.define(o.results[0], f"_op_{o.name.replace('.', '_')}({', '.join(operands)})")
         else:
-            call = template.format(*operands)
-        e.lines.append(f"{e.name(o.results[0])} = {call}")
+            e.define(o.results[0], template.format(*operands), inline=True)
     elif isinstance(o, FromElements):
         _emit_from_elements(e, o, gathers[o])
     elif isinstance(o, Call):

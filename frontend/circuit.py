@@ -63,16 +63,21 @@ class Circuit:
     def check_wires(self, wires: Sequence[Any], what: str) -> tuple[int, ...]:
         """Validate wire labels against this circuit's wire count."""
         checked = normalize_wires(wires, what)
-        for w in checked:
-            if w >= self.wires:
-                raise WireError(
-                    f"{what} acts on wire {w}, but the circuit has wires 0..{self.wires - 1}; "
-                    f"use a wire below {self.wires} or declare more with kt.qjit(wires=...)")
+        if checked and max(checked) >= self.wires:
+            w = next(w for w in checked if w >= self.wires)
+            raise WireError(f"{what} acts on wire {w}, but the circuit has wires 0..{self.wires - 1}; "
+                            f"use a wire below {self.wires} or declare more with kt.qjit(wires=...)")
         return checked
 
 
 def normalize_wires(wires: Any, what: str) -> tuple[int, ...]:
     """An int, a range or a sequence of ints -> a tuple of distinct non-negative ints."""
+    # Fast paths for what gates are usually given (every gate of a trace comes here).
+    if type(wires) is int and wires >= 0:
+        return (wires,)
+    if type(wires) in (list, tuple) and all(type(w) is int and w >= 0 for w in wires):
+        if len(wires) < 2 or len(set(wires)) == len(wires):
+            return tuple(wires)
     if isinstance(wires, (int, np.integer, Tracer)) and not isinstance(wires, bool):
         wires = (wires,)
     if isinstance(wires, (set, frozenset, dict)):

@@ -112,12 +112,12 @@ class Compiled:
         kwnames: tuple[str, ...] = ()
         if kwargs:
             args, kwnames = self._bind(args, kwargs)
-        return self._trace(args, kwnames)
+        with gc_paused():  # as in _compile
+            return self._trace(args, kwnames)
 
     def lower(self, *args: Any, **kwargs: Any) -> Module:
         """The IR module for these arguments; `print()` it to see the text."""
-        with gc_paused():
-            return self.trace(*args, **kwargs).module
+        return self.trace(*args, **kwargs).module
 
     def _trace(self, args: tuple, kwnames: tuple[str, ...]) -> Traced:
         raise NotImplementedError

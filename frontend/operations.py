@@ -21,6 +21,8 @@ from .tracing import Tracer, TracerArray, real
 
 def _check_param(x: Any, gate: str) -> Any:
     """A gate parameter: a tracer or a real number (0-d arrays unwrapped)."""
+    if type(x) is Tracer:  # the usual case, first
+        return x
     if isinstance(x, np.ndarray) and x.shape == ():
         x = x[()]
     if isinstance(x, Tracer):
@@ -45,7 +47,7 @@ class Operation:
         if named:
             args = self._named_params(args, named, wires)
         params, wires = self._split(args, wires)
-        self.params = tuple(_check_param(p, self.name) for p in params)
+        self.params = tuple([_check_param(p, self.name) for p in params])
         circuit = current_circuit()
         self.wires = circuit.check_wires(wires, self.name) if circuit else normalize_wires(wires, self.name)
         self._check_width()

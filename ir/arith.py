@@ -48,9 +48,13 @@ _SCALAR_CASTS = {"f64": float, "i64": int, "i1": bool, "c128": complex}
 class BinaryOp(Op):
     """`out = lhs <op> rhs` on f64 scalars."""
 
+    __slots__ = ()
+
 
 class UnaryOp(Op):
     """`out = f(x)` on an f64 scalar."""
+
+    __slots__ = ()
 
 
 def _binary(name: str, doc: str) -> type[Op]:

@@ -39,7 +39,8 @@ class KernelBuilder:
         self.args = (Value(tensor(num_params), "params"),) if num_params else ()
         self.body: list[Op] = []
         self._constants: dict[tuple[float, str], Value] = {}
-        self.qubits = [Value(QUBIT, f"q{w}") for w in range(wires)]
+        self._names = [f"q{w}" for w in range(wires)]  # one name string per wire, shared
+        self.qubits = [Value(QUBIT, name) for name in self._names]
         self.emit(Alloc(wires=wires, out=tuple(self.qubits)))
 
     def emit(self, o: Op) -> Op:
@@ -63,10 +64,11 @@ class KernelBuilder:
         return out
 
     def _advance(self, wires: Sequence[int]) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
-        old = tuple(self.qubits[w] for w in wires)
-        new = tuple(Value(QUBIT, f"q{w}") for w in wires)
+        qubits, names = self.qubits, self._names
+        old = tuple([qubits[w] for w in wires])
+        new = tuple([Value(QUBIT, names[w]) for w in wires])
         for w, v in zip(wires, new):
-            self.qubits[w] = v
+            qubits[w] = v
         return old, new
 
     def gate(self, name: str, wires: Sequence[int], params: Sequence[Value] = (),

@@ -1,6 +1,6 @@
 """The op machinery: an op is a frozen dataclass whose fields are operands, results or attributes.
 
-`@op("dialect.verb")` turns a class into a keyword-only frozen dataclass, records each
+`@op("dialect.verb")` turns a class into a keyword-only, frozen, slotted dataclass, records each
 field's role from `operand(...)`, `operands(...)`, `result(...)`, `results(...)` or
 `attr(...)` (an attribute's type is its annotation, see `attributes.py`), and registers
 the class under its name, so the printer, parser, verifier and every rewrite handle all
@@ -78,6 +78,7 @@ def attr(default: Any = dataclasses.MISSING, *, minimum: int | None = None) -> A
 class Op:
     """Base class of every IR op; see the module docstring."""
 
+    __slots__ = ()
     name: ClassVar[str]
     OPERANDS: ClassVar[tuple[FieldSpec, ...]] = ()
     RESULTS: ClassVar[tuple[FieldSpec, ...]] = ()
@@ -204,6 +205,9 @@ def _flattener(specs: tuple[FieldSpec, ...]) -> Callable[[Op], tuple[Value, ...]
         return lambda o: (getattr(o, only),)
     if not any(spec.variadic for spec in specs):
         return operator.attrgetter(*names)  # a tuple of the fields, in order
+    if len(specs) == 2 and all(spec.variadic for spec in specs):  # gates: params, qubits
+        first, second = names
+        return lambda o: tuple(getattr(o, first)) + tuple(getattr(o, second))
     variadic = [spec.variadic for spec in specs]
 
     def flatten(o: Op) -> tuple[Value, ...]:
@@ -223,7 +227,7 @@ def op(name: str):
     """Class decorator: make an op dataclass, record field roles, register it under `name`."""
 
     def wrap(cls: type) -> type[Op]:
-        cls = dataclass(frozen=True, kw_only=True, eq=False)(cls)
+        cls = dataclass(frozen=True, kw_only=True, eq=False, slots=True)(cls)
         hints = typing.get_type_hints(cls)  # the annotations, resolved from their strings
         by_role: dict[str, list[FieldSpec]] = {"operand": [], "result": [], "attr": []}
         for f in dataclasses.fields(cls):

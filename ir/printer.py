@@ -10,9 +10,11 @@ out. Value names come from the values' hints, made unique per function, or are n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from .op import Op, operand_layout_is_flat
 from .values import Value
 
 _NAME_OK = re.compile(r"[A-Za-z0-9_.]+")
+_MISSING = dataclasses.MISSING
 
 
 def format_float(x: float) -> str:
@@ -34,6 +37,9 @@ def format_float(x: float) -> str:
 
 
 def format_attr(value: Any) -> str:
+    fast = _FAST_FORMAT.get(type(value))  # the printer formats an attribute of nearly every op
+    if fast is not None:
+        return fast(value)
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
@@ -51,8 +57,18 @@ def format_attr(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return format_attr(value.tolist())
     if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(format_attr(v) for v in value) + "]"
+        return "[" + ", ".join(map(format_attr, value)) + "]"
     raise TypeError(f"cannot print attribute value {value!r} of type {type(value).__name__}")
+
+
+_FAST_FORMAT: dict[type, Callable[[Any], str]] = {
+    bool: lambda v: "true" if v else "false",
+    int: int.__repr__,
+    float: format_float,
+    str: functools.lru_cache(maxsize=1024)(json.dumps),  # gate names, methods: a few strings
+    SymbolRef: SymbolRef.__str__,
+    tuple: lambda v: "[" + ", ".join(map(format_attr, v)) + "]",
+}
 
 
 def format_attr_dict(attrs: dict[str, Any]) -> str:
@@ -64,63 +80,76 @@ class Namer:
 
     def __init__(self) -> None:
         self.names: dict[Value, str] = {}
+        """Each defined value's `%name`, as printed."""
         self.taken: set[str] = set()
         self.counter = 0
         self._suffix: dict[str, int] = {}
-        """Per hint, the last suffix tried: names are never freed, so the search resumes there
-        (starting from 0 each time is quadratic in the number of values sharing a hint)."""
+        """Per valid hint, the last suffix tried: names are never freed, so the search resumes
+        there (starting from 0 each time is quadratic in the number of values sharing a hint)."""
 
     def define(self, v: Value) -> str:
-        hint = v.name if v.name and _NAME_OK.fullmatch(v.name) else None
-        if hint is None:
-            while str(self.counter) in self.taken:
-                self.counter += 1
-            name = str(self.counter)
-        else:
-            k = self._suffix.get(hint, 0)
-            name = f"{hint}_{k}" if k else hint
-            while name in self.taken:
-                k += 1
-                name = f"{hint}_{k}"
-            self._suffix[hint] = k
+        hint = v.name
+        k = self._suffix.get(hint)  # None for no hint, an invalid one, or one not seen yet
+        if k is None:
+            if not (hint and _NAME_OK.fullmatch(hint)):
+                while str(self.counter) in self.taken:
+                    self.counter += 1
+                return self._take(v, str(self.counter))
+            k = 0
+        name = f"{hint}_{k}" if k else hint
+        taken = self.taken
+        while name in taken:
+            k += 1
+            name = f"{hint}_{k}"
+        self._suffix[hint] = k
+        taken.add(name)
+        text = self.names[v] = "%" + name
+        return text
+
+    def _take(self, v: Value, name: str) -> str:
         self.taken.add(name)
-        self.names[v] = name
-        return "%" + name
+        text = self.names[v] = "%" + name
+        return text
 
     def __getitem__(self, v: Value) -> str:
-        name = self.names.get(v)
-        return "%" + name if name is not None else f"%<undefined {v!r}>"
+        text = self.names.get(v)
+        return text if text is not None else f"%<undefined {v!r}>"
+
+
+@functools.cache
+def _layout(cls: type[Op]) -> tuple:
+    """How ops of `cls` print, worked out once per class: (operand fields as (name, variadic),
+    whether they print as one group, attributes as (name, default or MISSING))."""
+    operands = tuple((s.name, s.variadic) for s in cls.OPERANDS)
+    return operands, operand_layout_is_flat(cls), tuple((s.name, s.default) for s in cls.ATTRS)
 
 
 def print_op(o: Op, namer: Namer) -> str:
-    operand_text = [namer[v] for g in o.operand_groups() for v in g]  # uses before defs
-    parts = []
-    results = o.results
-    if results:
-        parts.append(", ".join(namer.define(v) for v in results) + " =")
-    parts.append(o.name)
-    attrs = {s.name: getattr(o, s.name) for s in o.ATTRS if not _is_default(o, s)}
-    if attrs:
-        parts.append(format_attr_dict(attrs))
-    if o.OPERANDS:
-        if operand_layout_is_flat(type(o)):
-            parts.append("(" + ", ".join(operand_text) + ")")
+    """One op's line (without indent); defines its results in `namer`."""
+    operands, flat, attr_specs = _layout(type(o))
+    groups = []  # operand names, looked up before the results are defined (uses before defs)
+    name_of = namer.names.get
+    for field, variadic in operands:
+        value = getattr(o, field)
+        if variadic:
+            groups.append(", ".join([name_of(v) or namer[v] for v in value]))
         else:
-            groups, i = [], 0
-            for g in o.operand_groups():
-                groups.append("(" + ", ".join(operand_text[i:i + len(g)]) + ")")
-                i += len(g)
-            parts.append(", ".join(groups))
-    text = " ".join(parts)
+            groups.append(name_of(value) or namer[value])
+    results = o.results
+    text = ", ".join([namer.define(v) for v in results]) + " = " + o.name if results else o.name
+    attrs = []
+    for field, default in attr_specs:
+        value = getattr(o, field)  # left out when equal to its default
+        if not (default is not _MISSING and type(value) is type(default) and value == default):
+            attrs.append(f"{field} = {format_attr(value)}")
+    if attrs:
+        text += " {" + ", ".join(attrs) + "}"
+    if operands:
+        text += " (" + ", ".join(groups) + ")" if flat else " (" + "), (".join(groups) + ")"
     if results:
-        text += " : " + ", ".join(str(v.type) for v in results)
+        text += " : " + ", ".join([str(v.type) for v in results])
     return text
 
-
-def _is_default(o: Op, spec) -> bool:
-    value = getattr(o, spec.name)
-    return (spec.default is not dataclasses.MISSING and type(value) is type(spec.default)
-            and value == spec.default)
 
 
 def print_function(fn: Function, indent: str = "") -> str:

@@ -306,6 +306,8 @@ def _matrix_shape_problem(m: np.ndarray, num_qubits: int | None) -> str | None:
 
 def _expect_distinct(qubits: tuple[Value, ...]) -> None:
     """Each qubit operand is a different qubit: backends map each one to its own wire."""
+    if len(qubits) < 2 or (len(qubits) == 2 and qubits[0] is not qubits[1]):
+        return  # most gates: nothing to search
     for position, q in enumerate(qubits):
         if q in qubits[:position]:
             raise VerifyError(f"qubit {display_name(q)} appears twice")

@@ -22,9 +22,10 @@ class Extract(Op):
         if len(self.index) != len(t.shape):
             raise VerifyError(f"index {list(self.index)} has {len(self.index)} entries "
                               f"for a rank-{len(t.shape)} tensor")
-        if not all(0 <= i < d for i, d in zip(self.index, t.shape)):
-            raise VerifyError(f"index {list(self.index)} is out of bounds for {t}")
-        if self.out.type != t.element:
+        for i, d in zip(self.index, t.shape):
+            if not 0 <= i < d:
+                raise VerifyError(f"index {list(self.index)} is out of bounds for {t}")
+        if self.out.type is not t.element and self.out.type != t.element:
             raise VerifyError(f"extracting from {t} yields {t.element}")
 
 

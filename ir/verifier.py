@@ -13,10 +13,13 @@ calls match their callee's signature; each op's own `verify()`; constant matrice
 
 from __future__ import annotations
 
+import functools
 import weakref
+from dataclasses import dataclass
 
 from . import registry  # noqa: F401  (registers every op)
 from .arith import BinaryOp, Constant, UnaryOp
+from .attributes import AttrType
 from .errors import VerifyError
 from .function import FUNCTION_ATTRS, Function, Module, Return
 from .op import Op
@@ -36,7 +39,7 @@ from .quantum import (
     unitary_problem,
 )
 from .tensors import Extract
-from .types import matches
+from .types import ANY, Constraint, Type, matches
 from .values import Value, display_name
 
 KERNEL_ONLY = ("q.",)
@@ -89,113 +92,153 @@ def verify_function(fn: Function, module: Module | None = None) -> None:
         if name in fn.attrs and not kind.check(fn.attrs[name]):
             raise VerifyError(f"@{fn.name}: attribute {name!r} expects {kind}, "
                               f"got {_attr_text(fn.attrs[name])}")
-    defined: set[Value] = set(fn.args)
+    scope = _Scope(fn, module)
+    defined, consumed, read = scope.defined, scope.consumed, scope.read
     if len(defined) != len(fn.args):
         raise VerifyError(f"@{fn.name}: an argument appears twice")
-    consumed: set[Value] = set()
-    read: dict[Value, int] = {}
-    constants: dict[Value, object] = {}  # for the matrix checks
-    measured: set[Value] = set()  # what a kernel may return
-    allocated = 0
+    last, kernel = len(fn.body) - 1, fn.is_kernel
     for index, o in enumerate(fn.body):
-        where = _Where(fn, index, o)
-        if isinstance(o, Return) != (index == len(fn.body) - 1):
-            where.fail("a function ends with exactly one `return`, as its last op")
-        if not _allowed_in(fn, o):
-            where.fail(f"`{o.name}` is not allowed in a {fn.kind}")
-        _check_types(o, where)
+        plan = _plan(type(o))
+        if plan.is_return != (index == last):
+            scope.fail(index, "a function ends with exactly one `return`, as its last op")
+        if not (plan.in_kernel if kernel else plan.in_host):
+            scope.fail(index, f"`{o.name}` is not allowed in a {fn.kind}")
+        problem = _type_problem(o, plan)
+        if problem is not None:
+            scope.fail(index, problem)
         for v in o.operands:
             if v not in defined:
-                where.fail(f"uses {display_name(v)} before it is defined")
-        if isinstance(o, (Gate, Unitary)):
+                scope.fail(index, f"uses {display_name(v)} before it is defined")
+        if plan.consumes:
             for q in o.qubits:
                 if q in consumed:
-                    where.fail(f"qubit {display_name(q)} is consumed twice (qubits are linear)")
+                    scope.fail(index, f"qubit {display_name(q)} is consumed twice (qubits are linear)")
                 if q in read:
-                    where.fail(f"qubit {display_name(q)} is consumed after a measurement read it")
+                    scope.fail(index, f"qubit {display_name(q)} is consumed after a measurement read it")
                 consumed.add(q)
-        if isinstance(o, QUBIT_READERS):
+        if plan.reads:
             for q in o.qubits:
                 if q in consumed:
-                    where.fail(f"qubit {display_name(q)} was already consumed by a gate")
+                    scope.fail(index, f"qubit {display_name(q)} was already consumed by a gate")
                 read[q] = index
-        if isinstance(o, Constant):
-            constants[o.out] = o.value
-        elif isinstance(o, MEASUREMENTS):
-            measured.add(o.out)
-        if isinstance(o, (Unitary, Hermitian)) and o.matrix in constants:
-            _check_matrix(o, constants[o.matrix], where)
-        if isinstance(o, Alloc):
-            allocated += 1
-            if allocated != 1:
-                where.fail("a kernel allocates its qubits once")
-        if isinstance(o, (Sample, Bits)):
-            if fn.shots is None or o.out.type.shape[0] != fn.shots:
-                where.fail(f"sampling needs the kernel's `shots` attribute to match the result "
-                           f"({o.out.type}); shots = {fn.shots}")
-        if isinstance(o, Call) and module is not None:
-            _check_call(o, module, where)
-        if isinstance(o, VJP) and module is not None:
-            _check_vjp(o, module, where)
-        if isinstance(o, Return) and fn.is_kernel:
-            for v in o.values:
-                if v not in measured:
-                    where.fail(f"a kernel returns measurement results only, and {display_name(v)} "
-                               f"is not one; return it from the host function that calls the kernel")
-        if isinstance(o, Return):
-            got = tuple(v.type for v in o.values)
-            if got != fn.result_types:
-                where.fail(f"returns ({', '.join(map(str, got))}) but the signature says "
-                           f"({', '.join(map(str, fn.result_types))})")
-        try:
-            o.verify()
-        except VerifyError as exc:
-            where.fail(str(exc))
+        if plan.rare:
+            scope.rare_checks(o, index)
+        if plan.own_verify:
+            try:
+                o.verify()
+            except VerifyError as exc:
+                scope.fail(index, str(exc))
         for v in o.results:
             if v in defined:
-                where.fail(f"redefines {display_name(v)}")
+                scope.fail(index, f"redefines {display_name(v)}")
             defined.add(v)
 
 
-def _check_matrix(o: Unitary | Hermitian, value: object, where: _Where) -> None:
-    """A constant matrix is unitary (q.unitary) or Hermitian (q.hermitian), finite, 2^k x 2^k."""
-    problem = (unitary_problem if isinstance(o, Unitary) else hermitian_problem)(value, len(o.qubits))
-    if problem is not None:
-        where.fail(problem)
+@dataclass(frozen=True)
+class _Plan:
+    """What the verifier checks on the ops of one class, worked out once per class (the
+    checks run for every op of every traced, parsed and rewritten function)."""
+
+    is_return: bool
+    in_kernel: bool
+    in_host: bool
+    attrs: tuple[tuple[str, AttrType], ...]
+    typed: tuple[tuple[str, str, bool, Type | Constraint], ...]
+    """(role, field, variadic, rule) of the operand and result fields whose rule can fail."""
+    consumes: bool
+    reads: bool
+    rare: bool
+    """Whether one of the checks in `_Scope.rare_checks` applies."""
+    own_verify: bool
 
 
-def _allowed_in(fn: Function, o: Op) -> bool:
-    quantum = o.name.startswith(KERNEL_ONLY) and not isinstance(o, (Call, VJP))
-    if fn.is_kernel:
-        return quantum or isinstance(o, KERNEL_ALLOWED_HOST_OPS)
-    return not quantum
+@functools.cache
+def _plan(cls: type[Op]) -> _Plan:
+    quantum = cls.name.startswith(KERNEL_ONLY) and not issubclass(cls, (Call, VJP))
+    typed = tuple((role, spec.name, spec.variadic, spec.constraint)
+                  for role, specs in (("operand", cls.OPERANDS), ("result", cls.RESULTS))
+                  for spec in specs if spec.constraint is not ANY)
+    rare = (Constant, *MEASUREMENTS, Unitary, Hermitian, Alloc, Call, VJP, Return)
+    return _Plan(is_return=issubclass(cls, Return),
+                 in_kernel=quantum or issubclass(cls, KERNEL_ALLOWED_HOST_OPS), in_host=not quantum,
+                 attrs=tuple((spec.name, spec.constraint) for spec in cls.ATTRS), typed=typed,
+                 consumes=issubclass(cls, (Gate, Unitary)), reads=issubclass(cls, QUBIT_READERS),
+                 rare=issubclass(cls, rare), own_verify=cls.verify is not Op.verify)
 
 
-def _check_types(o: Op, where: _Where) -> None:
-    for spec in o.ATTRS:
-        value = getattr(o, spec.name)
-        if not spec.constraint.check(value):
-            where.fail(f"attribute {spec.name!r} expects {spec.constraint}, got {_attr_text(value)}")
-    for role, specs in (("operand", o.OPERANDS), ("result", o.RESULTS)):
-        for spec in specs:
-            value = getattr(o, spec.name)
-            # One check per distinct type: a Jacobian's tensor.from_elements has 1e4-1e6
-            # operands of one type, and the pass manager verifies it after every pass.
-            for t in _distinct_types(value) if spec.variadic else (value.type,):
-                if not matches(spec.constraint, t):
-                    where.fail(f"{role} {spec.name!r} must be {spec.constraint}, got {t}")
+def _type_problem(o: Op, plan: _Plan) -> str | None:
+    """What is wrong with the types of `o`'s attributes, operands and results, if anything."""
+    for name, kind in plan.attrs:
+        value = getattr(o, name)
+        if not kind.check(value):
+            return f"attribute {name!r} expects {kind}, got {_attr_text(value)}"
+    for role, name, variadic, rule in plan.typed:
+        value = getattr(o, name)
+        # One check per run of one type object: a Jacobian's tensor.from_elements has 1e4-1e6
+        # operands of one type, and the pass manager verifies it after every pass.
+        checked = rule
+        for v in value if variadic else (value,):
+            t = v.type
+            if t is not checked:
+                if not matches(rule, t):
+                    return f"{role} {name!r} must be {rule}, got {t}"
+                checked = t
+    return None
 
 
-def _distinct_types(values: tuple[Value, ...]) -> list:
-    """The types of `values`, each run of one type object once (types are shared objects, so
-    comparing identities is cheaper than hashing dataclasses)."""
-    out: list = []
-    last = None
-    for v in values:
-        if v.type is not last:
-            last = v.type
-            out.append(last)
-    return out
+class _Scope:
+    """What the verifier knows at one point of a function, and how it reports a failure."""
+
+    def __init__(self, fn: Function, module: Module | None):
+        self.fn, self.module = fn, module
+        self.defined: set[Value] = set(fn.args)
+        self.consumed: set[Value] = set()
+        self.read: dict[Value, int] = {}
+        self.constants: dict[Value, object] = {}  # for the matrix checks
+        self.measured: set[Value] = set()  # what a kernel may return
+        self.allocated = 0
+
+    def rare_checks(self, o: Op, index: int) -> None:
+        """The checks of constants, measurements, matrices, allocation, sampling, calls and return."""
+        fn = self.fn
+        if isinstance(o, Constant):
+            self.constants[o.out] = o.value
+        elif isinstance(o, MEASUREMENTS):
+            self.measured.add(o.out)
+        if isinstance(o, (Unitary, Hermitian)) and o.matrix in self.constants:
+            problem = (unitary_problem if isinstance(o, Unitary) else hermitian_problem)(
+                self.constants[o.matrix], len(o.qubits))
+            if problem is not None:
+                self.fail(index, problem)
+        if isinstance(o, Alloc):
+            self.allocated += 1
+            if self.allocated != 1:
+                self.fail(index, "a kernel allocates its qubits once")
+        if isinstance(o, (Sample, Bits)):
+            if fn.shots is None or o.out.type.shape[0] != fn.shots:
+                self.fail(index, f"sampling needs the kernel's `shots` attribute to match the "
+                                 f"result ({o.out.type}); shots = {fn.shots}")
+        if isinstance(o, Call) and self.module is not None:
+            _check_call(o, self.module, self.where(index))
+        if isinstance(o, VJP) and self.module is not None:
+            _check_vjp(o, self.module, self.where(index))
+        if isinstance(o, Return) and fn.is_kernel:
+            for v in o.values:
+                if v not in self.measured:
+                    self.fail(index, f"a kernel returns measurement results only, and "
+                                     f"{display_name(v)} is not one; return it from the host "
+                                     f"function that calls the kernel")
+        if isinstance(o, Return):
+            got = tuple(v.type for v in o.values)
+            if got != fn.result_types:
+                self.fail(index, f"returns ({', '.join(map(str, got))}) but the signature says "
+                                 f"({', '.join(map(str, fn.result_types))})")
+
+    def where(self, index: int) -> _Where:
+        return _Where(self.fn, index, self.fn.body[index])
+
+    def fail(self, index: int, message: str) -> None:
+        self.where(index).fail(message)
 
 
 def _kernel_callee(o: Call | VJP, module: Module, where: _Where, verb: str) -> Function:

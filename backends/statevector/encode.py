@@ -31,28 +31,30 @@ class Encoder:
         self._complex: dict = {}
         self._real: dict = {}
 
-    def complex_data(self, values: np.ndarray) -> int:
-        return self._store(values, complex, self._complex, self.cpool.add)
+    def complex_data(self, values: np.ndarray, transpose: bool = False) -> int:
+        return self._store(values, transpose, complex, self._complex, self.cpool.add)
 
     def real_data(self, values: np.ndarray) -> int:
-        return self._store(values, float, self._real, self.scalars.array)
+        return self._store(values, False, float, self._real, self.scalars.array)
 
-    def _store(self, values, dtype, seen: dict, add) -> int:
-        """Store once: by identity first (the gate table's cached arrays), then by content."""
-        if id(values) in seen:
-            return seen[id(values)][0]
-        flat = np.ascontiguousarray(values, dtype=dtype).reshape(-1)
+    def _store(self, values, transpose: bool, dtype, seen: dict, add) -> int:
+        """Store `values` (or their transpose) once: by identity first (the gate table's cached
+        arrays, shared by every action of a gate), then by content."""
+        known = seen.get((id(values), transpose))
+        if known is not None:
+            return known[0]
+        flat = np.ascontiguousarray(values.T if transpose else values, dtype=dtype).reshape(-1)
         key = flat.tobytes()
         if key not in seen:
             seen[key] = add(flat)
-        seen[id(values)] = (seen[key], values)  # keeps `values` alive so its id stays unique
+        seen[(id(values), transpose)] = (seen[key], values)  # keeps `values` alive: its id stays unique
         return seen[key]
 
     def matrix_offset(self, a: GateAction) -> int:
         """Where the action's matrix (or diagonal / phases) lives: constant or built per call."""
         d = 2 ** len(a.targets)
         if a.is_constant:
-            return self.complex_data(a.data.T if a.kind == "dense" else a.data)
+            return self.complex_data(a.data, transpose=a.kind == "dense")
         if a.kind == "dense":
             out = self.cpool.scratch(d * d)
             fields = [x for f in a.factors for x in (
@@ -84,15 +86,17 @@ class Encoder:
             mat = self.block_matrix(a) if mat is None else mat
             a = GateAction("dense", a.wires)
         kind = a.kind
-        targets = [bit_of(w) for w in a.targets]
-        controls = [bit_of(w) for w in a.controls]
-        cmask = sum(1 << b for b in controls)
-        cval = sum(1 << b for b, v in zip(controls, a.values) if v)
-        fixed = sorted(targets + controls)
+        targets = tuple([bit_of(w) for w in a.targets])
+        cmask = cval = 0
+        for w, v in zip(a.controls, a.values):
+            b = 1 << bit_of(w)
+            cmask |= b
+            cval |= b if v else 0
+        fixed = sorted(targets + tuple(bit_of(w) for w in a.controls)) if a.controls else sorted(targets)
         mat = self.matrix_offset(a) if mat is None else mat
-        perm = list(a.perm) if kind == "perm" else []
+        perm = a.perm.tolist() if kind == "perm" else ()
         return (APPLY_OPCODES[kind], reg, nq, cmask, cval, mat, len(targets), len(fixed),
-                *fixed, *local_offsets(tuple(targets)), *perm)
+                *fixed, *local_offsets(targets), *perm)
 
 
 def _column_major(projectors: np.ndarray) -> np.ndarray:

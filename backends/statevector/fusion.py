@@ -29,10 +29,13 @@ class Block:
     members: tuple[GateAction, ...]
 
 
+_PER_AMPLITUDE = {"diag": 1.0, "parity": 1.0, "perm": 0.5}
+
+
 def cost(a: GateAction | Block) -> float:
     if isinstance(a, Block):
         return 2.0 ** len(a.wires)
-    per_amp = {"dense": 2.0 ** len(a.targets), "diag": 1.0, "parity": 1.0, "perm": 0.5}[a.kind]
+    per_amp = 2.0 ** len(a.targets) if a.kind == "dense" else _PER_AMPLITUDE[a.kind]
     return per_amp / 2 ** len(a.controls)
 
 
@@ -70,13 +73,17 @@ def _partner(a, items, last, parametric) -> tuple[int, bool] | None:
     if not parametric and not a.is_constant:
         return None
     mine = set(a.wires)
-    for index in sorted({last[w] for w in mine if w in last}, reverse=True):
+    candidates = {last[w] for w in mine if w in last}
+    if not candidates:
+        return None
+    own_cost = cost(a)
+    for index in sorted(candidates, reverse=True):
         b = items[index]
         if not parametric and not all(m.is_constant for m in _members(b)):
             continue
         theirs = set(b.wires)
         union = mine | theirs
-        if len(union) > MAX_BLOCK_WIRES or 2.0 ** len(union) > cost(a) + cost(b):
+        if len(union) > MAX_BLOCK_WIRES or 2.0 ** len(union) > own_cost + cost(b):
             continue
         if mine <= theirs and all(last[w] == index for w in mine):
             return index, True

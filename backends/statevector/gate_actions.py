@@ -20,7 +20,7 @@ PARITY_PROBE_WIDTHS = (1, 2, 3)
 MAX_EXPLICIT_WIDTH = 6  # wider gates are never expanded into 2^k x 2^k matrices
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     """One per-call factor `exp(-i sign theta G)`: eigenvalues (or G's diagonal) and projectors."""
 
@@ -30,7 +30,7 @@ class Factor:
     projectors: np.ndarray | None = None  # (d, d, d): projectors[j] = v_j v_j^dagger
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GateAction:
     """What to apply: `kind` on `targets` when each of `controls` has its `values` bit.
 
@@ -116,6 +116,31 @@ def lower_gate(
         consts: each parameter's value if it is a compile-time constant, else None.
         reg: parameter index -> register index (for parametric gates).
     """
+    ctrl, wires = tuple(ctrl), tuple(wires)
+    if not consts:  # CNOT, H, ...: one action per placement
+        return _unparametrised(gate, adjoint, ctrl, wires)
+    spec, where = _placement(gate, ctrl, wires)
+    k = len(where["targets"])
+    sign = -1 if adjoint else 1
+    c = parity_constant(spec, k)
+    if None not in consts:
+        return _constant(spec, k, adjoint, [float(v) for v in consts], c, where)
+    if c is not None:
+        return GateAction("parity", factors=(Factor(reg(0), sign, _parity_eigenvalues(c)),), **where)
+    if k > MAX_EXPLICIT_WIDTH:
+        raise ValueError(f"{gate} on {k} wires has no kernel without a 2^{k} x 2^{k} matrix")
+    data = _factor_data(spec, k, adjoint)
+    if _structure(spec, k)[0]:
+        diag = tuple([Factor(reg(p), sign, g) for p, g, _ in data])
+        return GateAction("diag", factors=diag, **where)
+    dense = tuple([Factor(reg(p), sign, ev, proj) for p, ev, proj in data])
+    return GateAction("dense", factors=dense, **where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _placement(gate: str, ctrl: tuple[bool, ...], wires: tuple[int, ...]) -> tuple[GateSpec, dict]:
+    """The base gate and where it acts: the op's controls, then the gate table's own controls
+    (CRX = RX with one control). The dict of targets, controls and values is read, never written."""
     spec = GATES[gate]
     controls, values = list(wires[:len(ctrl)]), list(ctrl)
     rest = list(wires[len(ctrl):])
@@ -125,22 +150,22 @@ def lower_gate(
         values += [True] * n
         rest = rest[n:]
         spec = GATES[base]
-    where = {"targets": tuple(rest), "controls": tuple(controls), "values": tuple(values)}
-    k = len(rest)
-    sign = -1 if adjoint else 1
-    c = parity_constant(spec, k)
-    if all(v is not None for v in consts):
-        return _constant(spec, k, adjoint, [float(v) for v in consts], c, where)
-    if c is not None:
-        return GateAction("parity", factors=(Factor(reg(0), sign, np.array([c, -c])),), **where)
-    if k > MAX_EXPLICIT_WIDTH:
-        raise ValueError(f"{gate} on {k} wires has no kernel without a 2^{k} x 2^{k} matrix")
-    data = _factor_data(spec, k, adjoint)
-    if _structure(spec, k)[0]:
-        diag = tuple(Factor(reg(p), sign, g) for p, g, _ in data)
-        return GateAction("diag", factors=diag, **where)
-    dense = tuple(Factor(reg(p), sign, ev, proj) for p, ev, proj in data)
-    return GateAction("dense", factors=dense, **where)
+    return spec, {"targets": tuple(rest), "controls": tuple(controls), "values": tuple(values)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _unparametrised(gate: str, adjoint: bool, ctrl: tuple[bool, ...], wires: tuple[int, ...]):
+    """The action of a gate without parameters, shared by every op with the same placement
+    (actions are immutable, and their data arrays are shared and never written already)."""
+    spec, where = _placement(gate, ctrl, wires)
+    k = len(where["targets"])
+    return _constant(spec, k, adjoint, [], parity_constant(spec, k), where)
+
+
+@functools.cache
+def _parity_eigenvalues(c: float) -> np.ndarray:
+    """[c, -c], one array per constant (shared, never written): the encoder stores it once."""
+    return np.array([c, -c])
 
 
 @functools.cache

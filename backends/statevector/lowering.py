@@ -106,12 +106,10 @@ class _Walker:
         return [self.env[q] for q in qubits]
 
     def step(self, o) -> None:
-        handler = getattr(self, "_" + o.name.replace(".", "_"), None)
-        if handler is None and (o.name in A.BINARY_FUNCTIONS or o.name in A.UNARY_FUNCTIONS):
-            handler = self._arith
+        handler = _HANDLERS.get(type(o)) or _handler(type(o))
         if handler is None:
             raise self.unsupported(o)
-        handler(o)
+        handler(self, o)
 
     def _tensor_extract(self, o: Extract) -> None:
         source = self.env.get(o.source)
@@ -153,7 +151,7 @@ class _Walker:
         return wires
 
     def _q_gate(self, o: Q.Gate) -> None:
-        params = [self.scalar(p) for p in o.params]
+        params = [self.scalar(p) for p in o.params] if o.params else ()
         action = lower_gate(o.gate, o.adjoint, o.ctrl, self._advance(o),
                             [p.value for p in params], lambda i: self.scalars.reg(params[i]))
         if action is not None:
@@ -219,3 +217,16 @@ class _Walker:
             if v not in measured:  # the verifier refuses it too; this kernel was not verified
                 raise self.unsupported(o, "a kernel returns measurement results only")
         self.result.outputs = o.values
+
+
+_HANDLERS: dict[type, object] = {}
+"""Op class -> the _Walker method lowering it (looked up by name once per class)."""
+
+
+def _handler(cls: type):
+    handler = getattr(_Walker, "_" + cls.name.replace(".", "_"), None)
+    if handler is None and (cls.name in A.BINARY_FUNCTIONS or cls.name in A.UNARY_FUNCTIONS):
+        handler = _Walker._arith
+    if handler is not None:
+        _HANDLERS[cls] = handler
+    return handler

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...ir import BackendError, Function
+from ...ir.gc_pause import gc_paused
 from ..memory import SHOT_CHUNK, check_kernel
 from . import opcodes as O
 from .blocking import chunk_bits, group_actions, wire_budget
@@ -54,11 +55,12 @@ def compile_kernel(fn: Function, *, block_from: int = BIG_QUBITS, chunk_qubits: 
     """
     check_kernel(fn, "statevector", user=False)
     options = Options(block_from, chunk_qubits, fuse_from, shot_chunk)
-    lowered = lower(fn)
-    enc = Encoder(lowered.scalars, lowered.cpool)
-    measurements = lowered.measurements
-    code, segments = encode_gates(enc, lowered, options, measurements.instructions, measurements.extra)
-    return Program(fn, code, lowered, segments, options)
+    with gc_paused():  # a 1e5-gate kernel's actions and instructions: see ir/gc_pause.py
+        lowered = lower(fn)
+        enc = Encoder(lowered.scalars, lowered.cpool)
+        measurements = lowered.measurements
+        code, segments = encode_gates(enc, lowered, options, measurements.instructions, measurements.extra)
+        return Program(fn, code, lowered, segments, options)
 
 
 @dataclass(frozen=True)
