@@ -20,6 +20,7 @@ def test_readme_code_runs_and_its_hessian_is_right(capsys):
     """The README's Python blocks, run in order in one namespace as a reader would paste them;
     its Hessian of the small circuit against central differences of its gradient."""
     import re
+    import textwrap
 
     import numpy as np
 
@@ -28,7 +29,7 @@ def test_readme_code_runs_and_its_hessian_is_right(capsys):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     namespace: dict = {}
     for block in re.findall(r"```python\n(.*?)```", readme, re.S):
-        exec(compile(block, "README.md", "exec"), namespace)
+        exec(compile(textwrap.dedent(block), "README.md", "exec"), namespace)  # blocks in lists are indented
     assert "q.call {callee = @small_kernel}" in capsys.readouterr().out
     grad, w, h = kt.grad(namespace["small"]), namespace["w"], 1e-5
     fd = np.array([(grad(w + h * e) - grad(w - h * e)) / (2 * h) for e in np.eye(2)])
