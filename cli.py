@@ -180,12 +180,14 @@ def _qasm_inputs(qfn, assignments: list[str]) -> list:
         if not sep or name not in qfn.inputs:
             raise KettleError(f"--input {item!r}: write NAME=VALUE with NAME one of the program's "
                               f"inputs {list(qfn.inputs)}")
+        if name in values:
+            raise KettleError(f"--input {name} is given twice; give each input once")
         try:
             if name in static:
                 values[name] = {"true": 1, "false": 0}.get(text.lower(), None)
                 values[name] = int(text, 0) if values[name] is None else values[name]
             else:
-                values[name] = float(text)
+                values[name] = _real(text)
         except ValueError:
             kind = static.get(name, "float")
             raise KettleError(f"--input {item!r}: {text!r} is not a valid {kind}") from None
@@ -194,6 +196,36 @@ def _qasm_inputs(qfn, assignments: list[str]) -> list:
         raise KettleError(f"the program needs --input {missing[0]}=VALUE (its inputs: "
                           f"{', '.join(qfn.inputs)})")
     return [values[n] for n in qfn.inputs]
+
+
+def _real(text: str) -> float:
+    """A float input: a number or arithmetic of numbers and pi (`pi/2`, `-0.5*pi`, `3e-2`).
+
+    Raises:
+        ValueError: anything else (names, calls, ...).
+    """
+    import ast
+    import math
+    import operator
+
+    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+    def value(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name) and node.id in ("pi", "π"):
+            return math.pi
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -value(node.operand) if isinstance(node.op, ast.USub) else value(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in binary:
+            return binary[type(node.op)](value(node.left), value(node.right))
+        raise ValueError(text)
+
+    try:
+        return value(ast.parse(text.strip(), mode="eval").body)
+    except (SyntaxError, ZeroDivisionError):
+        raise ValueError(text) from None
 
 
 def run_cache(action: str) -> None:

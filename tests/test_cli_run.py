@@ -49,6 +49,9 @@ def test_run_takes_inputs(tmp_path, capsys):
                     "qubit[2] q;\nbit[2] c;\nrx(theta) q[0];\nif (k == 3) x q[1];\nc = measure q;\n")
     status, out, _ = _run(capsys, str(path), "--input", f"theta={math.pi}", "--input", "k=3")
     assert status == 0 and out == "bitstring probability\n11 1\n"
+    for spelling in ("pi", "2*pi/2", "-(-pi)", "π"):  # the same angle, as a user would type it
+        status, out, _ = _run(capsys, str(path), "--input", f"theta={spelling}", "--input", "k=3")
+        assert status == 0 and out == "bitstring probability\n11 1\n", spelling
 
 
 def test_run_samples_counts_reproducibly_with_a_seed(tmp_path, capsys):
@@ -84,6 +87,8 @@ def test_run_reports_a_located_error_and_exits_1(tmp_path, capsys):
     ([], "needs --input theta=VALUE"),
     (["--input", "phi=1"], "one of the program's inputs ['theta']"),
     (["--input", "theta=abc"], "'abc' is not a valid float"),
+    (["--input", "theta=__import__('os')"], "is not a valid float"),
+    (["--input", "theta=1", "--input", "theta=2"], "given twice"),
 ])
 def test_run_reports_input_mistakes(tmp_path, capsys, argv, message):
     path = tmp_path / "p.qasm"
