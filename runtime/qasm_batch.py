@@ -53,7 +53,9 @@ class QasmBatch:
     """
 
     def __init__(self, programs: list[QasmProgram], replay: Callable[[list[tuple]], Any],
-                 slots: list[tuple[int, MeasurementPlan, Function, list, list[int]]]):
+                 slots: list[tuple[MeasurementPlan, Function, list, list[int]]]):
+        """`slots`: per kernel call, in call order: its plan, kernel, arguments and the
+        positions in `executions()` of its runs (one per measurement group)."""
         self.programs = programs
         self._replay = replay
         self._slots = slots
@@ -83,7 +85,7 @@ class QasmBatch:
         if bit_order == "qiskit":
             counts = [{k.replace(" ", "")[::-1]: v for k, v in c.items()} for c in counts]
         results = []
-        for _, plan, kernel, call_args, runs in self._slots:
+        for plan, kernel, call_args, runs in self._slots:
             coefficients = classical_values(kernel, call_args)
             results.append(plan.rebuild([counts[r] for r in runs], coefficients))
         return self._replay(results)
@@ -116,7 +118,7 @@ def to_qasm_batch(f: Any, *args: Any, target: Any = None, **kwargs: Any) -> Qasm
     calls = _record_calls(module, traced.entry_args)
     plans = {name: plan_measurements(module[name]) for name in dict.fromkeys(n for n, _ in calls)}
     programs, runs = _programs(plans, calls, get_target(target))
-    slots = [(i, plans[n], module[n], a, [runs[(i, g)] for g in range(len(plans[n].kernels))])
+    slots = [(plans[n], module[n], a, [runs[(i, g)] for g in range(len(plans[n].kernels))])
              for i, (n, a) in enumerate(calls)]
     out_tree = traced.out_tree
 

@@ -108,14 +108,9 @@ def gates_with_params(draw, wires: int):
     return name, chosen, draw(constants(n)), adjoint, ctrl
 
 
-def _build_kernel(draw, wires: int, ops: list[tuple]) -> tuple[Module, np.ndarray]:
-    """The kernel applying `ops` (from `gates_with_params`) and returning an expval of a
-    random Pauli sum with traced coefficients, the probs of a random wire subset and the
-    state; with a random parameter vector."""
-    words = draw(pauli_words(wires))
-    n_gate_params = sum(v is None for op in ops if op[0] != "unitary" for v in op[2])
-    n_params = n_gate_params + len(words)
-    b = KernelBuilder("k", wires, n_params)
+def apply_ops(b: KernelBuilder, ops: list[tuple]) -> int:
+    """Emit `ops` (from `gates_with_params`/`unitary_ops`) into `b`: a `None` value takes the
+    next parameter slot, a number becomes a constant. Returns the number of slots used."""
     slot = 0
     for op in ops:
         if op[0] == "unitary":
@@ -127,6 +122,18 @@ def _build_kernel(draw, wires: int, ops: list[tuple]) -> tuple[Module, np.ndarra
             params.append(b.param(slot) if v is None else b.const(v))
             slot += v is None
         b.gate(name, chosen, params, adjoint=adjoint, ctrl=ctrl)
+    return slot
+
+
+def _build_kernel(draw, wires: int, ops: list[tuple]) -> tuple[Module, np.ndarray]:
+    """The kernel applying `ops` (from `gates_with_params`) and returning an expval of a
+    random Pauli sum with traced coefficients, the probs of a random wire subset and the
+    state; with a random parameter vector."""
+    words = draw(pauli_words(wires))
+    n_gate_params = sum(v is None for op in ops if op[0] != "unitary" for v in op[2])
+    n_params = n_gate_params + len(words)
+    b = KernelBuilder("k", wires, n_params)
+    slot = apply_ops(b, ops)
     coeffs = [b.param(slot + i) for i in range(len(words))]
     e = b.expval(b.obs(words, list(range(wires)), coeffs))
     subset = draw(st.permutations(range(wires)))[: draw(st.integers(1, wires))]

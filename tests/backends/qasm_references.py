@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pytest
 from hypothesis import strategies as st
-from strategies import constants, gate_ops, random_unitary
+from strategies import apply_ops, constants, gate_ops, random_unitary
 
 from kettle.backends.reference import run_function
 from kettle.ir import Function, Module
@@ -96,17 +96,7 @@ def gate_kernels(draw, min_wires: int = 1, max_wires: int = 4, max_gates: int = 
 
     def build(output: str) -> Function:
         b = KernelBuilder("k", wires, n_params)
-        slot = 0
-        for op in ops:
-            if op[0] == "unitary":
-                b.unitary(op[2], op[1])
-                continue
-            name, chosen, values, adjoint, ctrl = op
-            params = []
-            for v in values:
-                params.append(b.param(slot) if v is None else b.const(v))
-                slot += v is None
-            b.gate(name, chosen, params, adjoint=adjoint, ctrl=ctrl)
+        apply_ops(b, ops)
         return b.build([b.state() if output == "state" else b.probs(list(range(wires)))])
 
     params = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).uniform(-np.pi, np.pi, n_params)
