@@ -11,6 +11,7 @@ package's coupling maps: one heavy-hex generator, numbered as Qiskit's).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -69,8 +70,9 @@ class Target:
             object.__setattr__(self, "basis_gates", frozenset(_table_gate(b, self) for b in self.basis))
         if self.coupling_map is not None:
             object.__setattr__(self, "coupling_map", _edges(self.coupling_map, self.name))
+        self.__dict__.pop("rules", None)  # resolving the basis read the rules before it was set
 
-    @property
+    @functools.cached_property
     def rules(self) -> Dialect:
         """The target's dialect rules (names, definitions, modifiers, result pragmas). A device
         knows its own basis gates: each one the dialect cannot name goes by its OpenQASM name
