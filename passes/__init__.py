@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..ir import KettleError
+from .absorb_swaps import AbsorbSwaps
 from .autodiff import LowerVJP
 from .dead_code import DeadCodeElimination
 from .decompose import Decompose
@@ -11,8 +12,11 @@ from .pass_manager import Pass, PassManager
 from .resynthesize_1q import Resynthesize1Q
 from .routing import Route
 
-PASSES: dict[str, type] = {p.name: p for p in (DeadCodeElimination, FoldTensors, LowerVJP,
-                                                 Decompose, Resynthesize1Q, Route)}
+PASSES: dict[str, type] = {p.name: p for p in (
+    DeadCodeElimination, FoldTensors, LowerVJP,
+    Decompose, Resynthesize1Q, Route,
+    AbsorbSwaps,
+)}
 
 
 def parse_pipeline(text: str) -> list[Pass]:
@@ -28,4 +32,4 @@ def parse_pipeline(text: str) -> list[Pass]:
     return [PASSES[n]() for n in names]
 
 
-__all__ = ["PASSES", "Decompose", "Pass", "PassManager", "Resynthesize1Q", "parse_pipeline"]
+__all__ = ["PASSES", "AbsorbSwaps", "Decompose", "Pass", "PassManager", "Resynthesize1Q", "parse_pipeline"]
